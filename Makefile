@@ -1,0 +1,94 @@
+# Homeward - build, run, test, check, bench.
+# `make run` and `make test` are the quick start (see README.md).
+
+CC      ?= cc
+BUILD   ?= build
+PKGS    := sqlite3 libmicrohttpd libsodium icu-uc icu-i18n jansson uuid
+DEB     := gcc make pkg-config libsqlite3-dev libmicrohttpd-dev libsodium-dev \
+           libicu-dev libjansson-dev uuid-dev libcmocka-dev sqlite3 nodejs
+DEB_BENCH := wrk postgresql
+DB      ?= homeward.db
+LISTEN  ?= 127.0.0.1:8080
+PERSONS ?= 2000
+
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT      := -O1
+else
+OPT      := -O2
+endif
+
+CFLAGS  = -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -Wshadow \
+          -Wstrict-prototypes -Wno-missing-field-initializers $(SANFLAGS) \
+          -Isrc -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS))
+LDFLAGS = $(SANFLAGS)
+LDLIBS  = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+
+SRCS    := $(filter-out src/main.c,$(wildcard src/*/*.c))
+OBJS    := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
+EMBED   := $(sort $(wildcard src/store/migrations/*.sql)) data/gazetteer.tsv \
+           data/names.tsv data/common-passwords.txt api/openapi.json
+UNIT    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all deps deps-bench run test check lint bench clean
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/homeward
+
+deps:
+	@tools/deps.sh $(DEB)
+
+deps-bench:
+	@tools/deps.sh $(DEB) $(DEB_BENCH)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror $< -o $@
+
+$(BUILD)/gen/embedded.c: $(BUILD)/tools/embed $(EMBED)
+	@mkdir -p $(@D)
+	$(BUILD)/tools/embed $@ $(foreach f,$(EMBED),$(patsubst src/store/%,%,$(patsubst data/%,%,$(patsubst api/%,%,$(f))))=$(f))
+
+$(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libhomeward.a: $(OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/homeward: $(BUILD)/src/main.o $(BUILD)/libhomeward.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhomeward.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< $(BUILD)/libhomeward.a $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
+
+run: deps all
+	@tools/run.sh $(BUILD)/homeward $(DB) $(LISTEN) $(PERSONS)
+
+test: deps all $(UNIT)
+	@tests/run.sh $(BUILD)
+
+lint:
+	@tools/lint.sh
+
+check: deps lint
+	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 all build/san/tests/.built
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh build/san
+
+$(BUILD)/tests/.built: $(UNIT)
+	@touch $@
+
+bench: deps-bench all
+	@bench/run.sh $(BUILD)
+
+clean:
+	rm -rf build
+
+-include $(OBJS:.o=.d) $(BUILD)/src/main.d
+# Subsystems may add their own targets (tools, benchmarks) here.
+-include $(wildcard mk/*.mk)

@@ -1,0 +1,262 @@
+/*
+ * db.c - opening, migrating and sharing the SQLite store (see db.h).
+ */
+#include "db.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "util/embedded.h"
+#include "util/log.h"
+
+static const char *const pragmas =
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=FULL;"
+    "PRAGMA foreign_keys=ON;"
+    "PRAGMA trusted_schema=OFF;"
+    "PRAGMA secure_delete=ON;";
+
+sqlite3 *db_open(const char *path, int create, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc;
+
+    rc = sqlite3_open_v2(path, &db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open database %s: %s", path,
+                 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, 10000);
+    rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "cannot set up database %s: %s", path, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+void db_close(sqlite3 *db)
+{
+    if (db)
+        sqlite3_close_v2(db);
+}
+
+/* Migrations are the embedded files named migrations/NNNN_*.sql, in order. */
+static int migration_number(const char *name)
+{
+    if (strncmp(name, "migrations/", 11) != 0)
+        return 0;
+    return atoi(name + 11);
+}
+
+int db_schema_latest(void)
+{
+    int n = 0;
+
+    for (const embedded_file_t *f = embedded_files; f->name; f++)
+        if (migration_number(f->name) > n)
+            n = migration_number(f->name);
+    return n;
+}
+
+int db_schema_version(sqlite3 *db)
+{
+    return (int)db_int(db, "PRAGMA user_version", NULL, 0);
+}
+
+int db_migrate(sqlite3 *db, int *applied, char *err, size_t errlen)
+{
+    int have = db_schema_version(db), latest = db_schema_latest();
+
+    *applied = 0;
+    if (have > latest) {
+        snprintf(err, errlen, "database schema version %d is newer than this program (%d): use a newer homeward",
+                 have, latest);
+        return -1;
+    }
+    for (int v = have + 1; v <= latest; v++) {
+        const embedded_file_t *m = NULL;
+        char *msg = NULL;
+        char pragma[48];
+
+        for (const embedded_file_t *f = embedded_files; f->name; f++)
+            if (migration_number(f->name) == v)
+                m = f;
+        if (!m) {
+            snprintf(err, errlen, "migration %04d is missing from this build", v);
+            return -1;
+        }
+        if (db_begin(db) != SQLITE_OK) {
+            snprintf(err, errlen, "cannot start migration %04d: %s", v, sqlite3_errmsg(db));
+            return -1;
+        }
+        /* The number is ours, not user input: a PRAGMA cannot bind it. */
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v);
+        if (sqlite3_exec(db, m->data, NULL, NULL, &msg) != SQLITE_OK ||
+            sqlite3_exec(db, pragma, NULL, NULL, &msg) != SQLITE_OK) {
+            snprintf(err, errlen, "migration %s failed: %s", m->name, msg ? msg : "?");
+            sqlite3_free(msg);
+            db_rollback(db);
+            return -1;
+        }
+        if (db_commit(db) != SQLITE_OK) {
+            snprintf(err, errlen, "cannot commit migration %04d: %s", v, sqlite3_errmsg(db));
+            db_rollback(db);
+            return -1;
+        }
+        (*applied)++;
+    }
+    return 0;
+}
+
+int db_begin(sqlite3 *db)
+{
+    return sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+}
+
+int db_commit(sqlite3 *db)
+{
+    return sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}
+
+void db_rollback(sqlite3 *db)
+{
+    if (!sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        log_error("sql prepare failed: %s", sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+int db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (!s)
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+int db_exec(sqlite3 *db, const char *sql)
+{
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+
+    if (rc != SQLITE_OK)
+        log_error("sql failed: %s", sqlite3_errmsg(db));
+    return rc;
+}
+
+long long db_int(sqlite3 *db, const char *sql, const char *param, long long dflt)
+{
+    sqlite3_stmt *st = db_prepare(db, sql);
+    long long v = dflt;
+
+    if (!st)
+        return dflt;
+    if (param)
+        db_bind_text(st, 1, param);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+void db_now(char *out)
+{
+    struct timeval tv;
+    struct tm tm;
+
+    gettimeofday(&tv, NULL);
+    gmtime_r(&tv.tv_sec, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + 19, 13, ".%03dZ", (int)(tv.tv_usec / 1000) % 1000);
+}
+
+struct db_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t  freed;
+    int             n;     /* connections */
+    int             nfree; /* connections in free[] */
+    sqlite3       **all;   /* every connection, for closing */
+    sqlite3       **free;  /* a stack of idle connections */
+};
+
+db_pool_t *db_pool_open(const char *path, int n, char *err, size_t errlen)
+{
+    db_pool_t *p = calloc(1, sizeof *p);
+
+    if (!p)
+        return NULL;
+    p->all = calloc((size_t)n, sizeof *p->all);
+    p->free = calloc((size_t)n, sizeof *p->free);
+    if (!p->all || !p->free) {
+        snprintf(err, errlen, "out of memory");
+        db_pool_close(p);
+        return NULL;
+    }
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->freed, NULL);
+    for (int i = 0; i < n; i++) {
+        p->all[i] = db_open(path, 0, err, errlen);
+        if (!p->all[i]) {
+            p->n = i;
+            db_pool_close(p);
+            return NULL;
+        }
+        p->free[i] = p->all[i];
+    }
+    p->n = p->nfree = n;
+    return p;
+}
+
+sqlite3 *db_pool_get(db_pool_t *p)
+{
+    sqlite3 *db;
+
+    pthread_mutex_lock(&p->lock);
+    while (p->nfree == 0)
+        pthread_cond_wait(&p->freed, &p->lock);
+    db = p->free[--p->nfree];
+    pthread_mutex_unlock(&p->lock);
+    return db;
+}
+
+void db_pool_put(db_pool_t *p, sqlite3 *db)
+{
+    db_rollback(db); /* never hand on an open transaction */
+    pthread_mutex_lock(&p->lock);
+    p->free[p->nfree++] = db;
+    pthread_cond_signal(&p->freed);
+    pthread_mutex_unlock(&p->lock);
+}
+
+void db_pool_close(db_pool_t *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->n; i++)
+        db_close(p->all[i]);
+    if (p->all) {
+        pthread_mutex_destroy(&p->lock);
+        pthread_cond_destroy(&p->freed);
+    }
+    free(p->all);
+    free(p->free);
+    free(p);
+}

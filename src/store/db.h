@@ -1,0 +1,57 @@
+/*
+ * db.h - the SQLite store: opening a database with Homeward's settings,
+ * migrations, transactions, a pool of connections for the server's
+ * workers, and small helpers so that every statement binds its values.
+ *
+ * Every SQL statement of the program lives in store/. Statements take user
+ * values only through sqlite3_bind_*; `make check` fails on SQL built with
+ * printf-style formatting.
+ */
+#ifndef HW_DB_H
+#define HW_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+/* Open (and create when create is set) the database at path, with WAL,
+ * synchronous=FULL, foreign keys and a busy timeout. Returns the handle or
+ * NULL with a one-line reason in err. */
+sqlite3 *db_open(const char *path, int create, char *err, size_t errlen);
+/* Close a handle opened by db_open (NULL is fine). */
+void db_close(sqlite3 *db);
+
+/* The schema version this binary knows (the number of its migrations). */
+int db_schema_latest(void);
+/* The schema version of an open database (PRAGMA user_version). */
+int db_schema_version(sqlite3 *db);
+/* Apply every migration newer than the database, each in a transaction.
+ * Refuses a database newer than the binary. *applied gets the count.
+ * Returns 0, or -1 with a reason in err. */
+int db_migrate(sqlite3 *db, int *applied, char *err, size_t errlen);
+
+/* BEGIN IMMEDIATE (write), COMMIT, ROLLBACK. 0 or an SQLite code. */
+int db_begin(sqlite3 *db);
+int db_commit(sqlite3 *db);
+void db_rollback(sqlite3 *db);
+
+/* Prepare sql; NULL on error (logged). */
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
+/* Bind a text that may be NULL (binds NULL then). */
+int db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Run a statement that returns no rows. 0 or an SQLite code. */
+int db_exec(sqlite3 *db, const char *sql);
+/* A one-value query with at most one text parameter: the integer in the
+ * first column of the first row, or dflt when there is no row. */
+long long db_int(sqlite3 *db, const char *sql, const char *param, long long dflt);
+/* Current UTC time with milliseconds, ISO 8601, into out[32]. */
+void db_now(char *out);
+
+/* A fixed set of connections shared by the server's worker threads. */
+typedef struct db_pool db_pool_t;
+db_pool_t *db_pool_open(const char *path, int n, char *err, size_t errlen);
+/* Wait for a free connection; the caller owns it until db_pool_put. */
+sqlite3 *db_pool_get(db_pool_t *p);
+void db_pool_put(db_pool_t *p, sqlite3 *db);
+void db_pool_close(db_pool_t *p);
+
+#endif
