@@ -179,11 +179,18 @@ long long db_int(sqlite3 *db, const char *sql, const char *param, long long dflt
 
 void db_now(char *out)
 {
+    db_time(out, 0);
+}
+
+void db_time(char *out, long offset)
+{
     struct timeval tv;
     struct tm tm;
+    time_t t;
 
     gettimeofday(&tv, NULL);
-    gmtime_r(&tv.tv_sec, &tm);
+    t = tv.tv_sec + offset;
+    gmtime_r(&t, &tm);
     strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(out + 19, 13, ".%03dZ", (int)(tv.tv_usec / 1000) % 1000);
 }

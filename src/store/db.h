@@ -45,6 +45,8 @@ int db_exec(sqlite3 *db, const char *sql);
 long long db_int(sqlite3 *db, const char *sql, const char *param, long long dflt);
 /* Current UTC time with milliseconds, ISO 8601, into out[32]. */
 void db_now(char *out);
+/* The time offset seconds from now, in the same form. */
+void db_time(char *out, long offset);
 
 /* A fixed set of connections shared by the server's worker threads. */
 typedef struct db_pool db_pool_t;

@@ -1,0 +1,81 @@
+/*
+ * perm.c - the role and permission matrix of DESIGN.md (see perm.h).
+ */
+#include "perm.h"
+
+#include <string.h>
+
+const char *const perm_roles[] = {"admin", "registrar", "tracing_officer", "detention_officer",
+                                  "monitor", "analyst", "auditor", NULL};
+
+static const char *const names[PERM__COUNT] = {
+    [PERM_PUBLIC] = "public",
+    [PERM_AUTH] = "authenticated",
+    [PERM_PERSON_READ] = "person.read",
+    [PERM_PERSON_WRITE] = "person.write",
+    [PERM_HOUSEHOLD_READ] = "household.read",
+    [PERM_HOUSEHOLD_WRITE] = "household.write",
+    [PERM_RETURN_READ] = "return.read",
+    [PERM_RETURN_WRITE] = "return.write",
+    [PERM_SETTLEMENT_READ] = "settlement.read",
+    [PERM_USER_ADMIN] = "user.admin",
+    [PERM_AUDIT_READ] = "audit.read",
+};
+
+/* Which permissions each role holds beyond PERM_PUBLIC and PERM_AUTH. */
+static const struct {
+    const char *role;
+    perm_t      perms[12];
+} matrix[] = {
+    {"registrar", {PERM_PERSON_READ, PERM_PERSON_WRITE, PERM_HOUSEHOLD_READ, PERM_HOUSEHOLD_WRITE,
+                   PERM_RETURN_READ, PERM_RETURN_WRITE, PERM_SETTLEMENT_READ}},
+    {"tracing_officer", {PERM_PERSON_READ, PERM_HOUSEHOLD_READ, PERM_RETURN_READ, PERM_SETTLEMENT_READ}},
+    {"detention_officer", {PERM_PERSON_READ, PERM_SETTLEMENT_READ}},
+    {"monitor", {PERM_RETURN_READ, PERM_SETTLEMENT_READ}},
+    {"analyst", {PERM_SETTLEMENT_READ}},
+    {"auditor", {PERM_AUDIT_READ}},
+};
+
+const char *perm_name(perm_t p)
+{
+    return p < PERM__COUNT ? names[p] : "?";
+}
+
+int perm_role_valid(const char *role)
+{
+    for (int i = 0; role && perm_roles[i]; i++)
+        if (strcmp(perm_roles[i], role) == 0)
+            return 1;
+    return 0;
+}
+
+int perm_allows(const char *role, perm_t p)
+{
+    if (p == PERM_PUBLIC)
+        return 1;
+    if (!perm_role_valid(role))
+        return 0;
+    if (p == PERM_AUTH || strcmp(role, "admin") == 0)
+        return 1;
+    for (size_t i = 0; i < sizeof matrix / sizeof matrix[0]; i++) {
+        if (strcmp(matrix[i].role, role) != 0)
+            continue;
+        for (size_t k = 0; k < sizeof matrix[i].perms / sizeof matrix[i].perms[0]; k++)
+            if (matrix[i].perms[k] == p && p != PERM_PUBLIC)
+                return 1;
+    }
+    return 0;
+}
+
+int perm_sees_protected(const char *role, const char *kind, const char *field)
+{
+    (void)field;
+    if (!role)
+        return 1;
+    if (strcmp(role, "admin") == 0)
+        return 1;
+    if (strcmp(role, "registrar") == 0)
+        return strcmp(kind, "person") == 0 || strcmp(kind, "household") == 0 ||
+               strcmp(kind, "return_case") == 0;
+    return 0;
+}

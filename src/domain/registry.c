@@ -1,0 +1,465 @@
+/*
+ * registry.c - the generic record operations every registry entity shares:
+ * create, update with optimistic concurrency, read, list with filters,
+ * sorting and cursors, and history. Each write records its history and an
+ * audit entry in the same transaction, so no write is half done.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/domain.h"
+#include "domain/perm.h"
+#include "sec/audit.h"
+#include "store/db.h"
+#include "store/record.h"
+#include "util/buf.h"
+
+int dom_begin(dom_ctx_t *c)
+{
+    return sqlite3_exec(c->db, c->batch ? "SAVEPOINT dom" : "BEGIN IMMEDIATE", NULL, NULL, NULL);
+}
+
+int dom_commit(dom_ctx_t *c)
+{
+    return sqlite3_exec(c->db, c->batch ? "RELEASE dom" : "COMMIT", NULL, NULL, NULL);
+}
+
+void dom_rollback(dom_ctx_t *c)
+{
+    if (c->batch)
+        sqlite3_exec(c->db, "ROLLBACK TO dom; RELEASE dom", NULL, NULL, NULL);
+    else
+        db_rollback(c->db);
+}
+
+/* The JSON a validated value will read back as (for hooks and rules). */
+static json_t *val_json(const rec_field_t *f, const rec_val_t *v, json_t *sent)
+{
+    if (v->null)
+        return (f->type == RT_CODES || f->type == RT_STRINGS) ? json_array() : json_null();
+    switch (f->type) {
+    case RT_INT:
+        return json_integer(v->i);
+    case RT_BOOL:
+        return json_boolean(v->i);
+    case RT_REAL:
+        return json_real(v->d);
+    case RT_REF:
+        return json_incref(sent);
+    case RT_CODES:
+    case RT_STRINGS: {
+        json_t *a = json_loads(v->s, 0, NULL);
+        return a ? a : json_array();
+    }
+    default:
+        return json_string(v->s);
+    }
+}
+
+/* old with the validated values of body applied. */
+static json_t *merged(const rec_entity_t *e, json_t *old, json_t *body, const rec_val_t *v)
+{
+    json_t *m = old ? json_deep_copy(old) : json_object();
+
+    for (int i = 0; i < e->nfields; i++)
+        if (v[i].set)
+            json_object_set_new(m, e->fields[i].name,
+                                val_json(&e->fields[i], &v[i], json_object_get(body, e->fields[i].name)));
+    return m;
+}
+
+/* The changes from old to new, field by field; protected values never
+ * appear. Also fills names with the changed field names. */
+static json_t *diff(const rec_entity_t *e, json_t *old, json_t *now, json_t *names)
+{
+    json_t *changes = json_object();
+
+    for (int i = 0; i < e->nfields; i++) {
+        const rec_field_t *f = &e->fields[i];
+        json_t *a = old ? json_object_get(old, f->name) : NULL;
+        json_t *b = json_object_get(now, f->name);
+        int empty_a = !a || json_is_null(a) || (json_is_array(a) && json_array_size(a) == 0);
+        int empty_b = !b || json_is_null(b) || (json_is_array(b) && json_array_size(b) == 0);
+
+        if ((empty_a && empty_b) || (a && b && json_equal(a, b)))
+            continue;
+        json_array_append_new(names, json_string(f->name));
+        if (f->flags & RF_PROTECTED)
+            json_object_set_new(changes, f->name, json_pack("{s:b}", "changed", 1));
+        else
+            json_object_set_new(changes, f->name, json_pack("{s:O, s:O}", "from", a ? a : json_null(),
+                                                            "to", b ? b : json_null()));
+    }
+    return changes;
+}
+
+static int write_trail(dom_ctx_t *c, const dom_entity_t *d, long long id, json_t *old, json_t *now,
+                       const char *action, const rec_actor_t *a, int *nchanges)
+{
+    const rec_entity_t *e = d->rec;
+    json_t *names = json_array();
+    json_t *changes = diff(e, old, now, names);
+    char act[64], *fields;
+    audit_entry_t ae = {0};
+    int rc;
+
+    *nchanges = (int)json_array_size(names);
+    rc = rec_history_add(c->db, e, id, json_integer_value(json_object_get(now, "version")), action,
+                         changes, a);
+    fields = json_dumps(names, JSON_COMPACT);
+    snprintf(act, sizeof act, "%s.%s", e->kind, action);
+    ae.user_id = c->user_id;
+    ae.org_id = c->org_id;
+    ae.action = act;
+    ae.record_kind = e->kind;
+    ae.record_uuid = json_string_value(json_object_get(now, "id"));
+    ae.fields = fields;
+    ae.client = c->client;
+    if (rc == SQLITE_OK)
+        rc = audit_add(c->db, &ae);
+    free(fields);
+    json_decref(names);
+    json_decref(changes);
+    return rc;
+}
+
+/* Remove what this reader may not see. */
+static void redact(dom_ctx_t *c, const rec_entity_t *e, json_t *o)
+{
+    for (int i = 0; i < e->nfields; i++)
+        if ((e->fields[i].flags & RF_PROTECTED) && !perm_sees_protected(c->role, e->kind, e->fields[i].name))
+            json_object_del(o, e->fields[i].name);
+}
+
+json_t *dom_create(dom_ctx_t *c, const dom_entity_t *d, json_t *body, dom_err_t *err)
+{
+    const rec_entity_t *e = d->rec;
+    rec_val_t *v = rec_vals_new(e);
+    json_t *rec = NULL, *out = NULL;
+    rec_actor_t a = {c->user_id, c->org_id, NULL};
+    char now[32];
+    long long id;
+    int n;
+
+    db_now(now);
+    a.now = now;
+    if (dom_begin(c) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the database is busy; try again");
+        goto done;
+    }
+    if (dom_validate(c, e, body, NULL, v, err) != 0)
+        goto done;
+    rec = merged(e, NULL, body, v);
+    if (d->prepare && d->prepare(c, rec, v, 1, err) != 0)
+        goto done;
+    if (rec_insert(c->db, e, v, &a, &id) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the record could not be stored");
+        goto done;
+    }
+    if (d->after_write && d->after_write(c, id, rec, err) != 0)
+        goto done;
+    out = rec_get(c->db, e, id);
+    if (!out || write_trail(c, d, id, NULL, out, "create", &a, &n) != SQLITE_OK ||
+        dom_commit(c) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the record could not be stored");
+        json_decref(out);
+        out = NULL;
+        goto done;
+    }
+    if (d->decorate)
+        d->decorate(c, id, out);
+    redact(c, e, out);
+done:
+    if (!out)
+        dom_rollback(c);
+    json_decref(rec);
+    rec_vals_free(e, v);
+    return out;
+}
+
+json_t *dom_update(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, long long if_version,
+                   json_t *body, dom_err_t *err)
+{
+    const rec_entity_t *e = d->rec;
+    rec_val_t *v = rec_vals_new(e);
+    json_t *old = NULL, *rec = NULL, *out = NULL;
+    rec_actor_t a = {c->user_id, c->org_id, NULL};
+    long long id, have;
+    char now[32];
+    int changed = 0, n = 0;
+
+    db_now(now);
+    a.now = now;
+    if (dom_begin(c) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the database is busy; try again");
+        goto done;
+    }
+    id = rec_key(c->db, e->table, uuid);
+    old = id ? rec_get(c->db, e, id) : NULL;
+    if (!old) {
+        dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", e->kind, uuid);
+        goto done;
+    }
+    have = json_integer_value(json_object_get(old, "version"));
+    if (if_version < 0 && json_is_object(body)) {
+        json_t *bv = json_object_get(body, "version");
+        if (bv && !json_is_integer(bv)) {
+            dom_fail(err, DOM_INVALID, "version", "version must be the integer version you read");
+            goto done;
+        }
+        if (bv)
+            if_version = json_integer_value(bv);
+    }
+    if (if_version < 0) {
+        dom_fail(err, DOM_NEED_VERSION, NULL,
+                 "send the version you read, as If-Match: \"%lld\" or a version member", have);
+        goto done;
+    }
+    if (if_version != have) {
+        dom_fail(err, DOM_STALE, NULL, "the %s changed since version %lld; it is now version %lld",
+                 e->kind, if_version, have);
+        goto done;
+    }
+    if (dom_validate(c, e, body, old, v, err) != 0)
+        goto done;
+    rec = merged(e, old, body, v);
+    if (d->prepare && d->prepare(c, rec, v, 0, err) != 0)
+        goto done;
+    if (rec_update(c->db, e, id, have, v, &a, &changed) != SQLITE_OK || !changed) {
+        if (!changed)
+            dom_fail(err, DOM_STALE, NULL, "the %s changed while it was being saved", e->kind);
+        else
+            dom_fail(err, DOM_INTERNAL, NULL, "the record could not be stored");
+        goto done;
+    }
+    if (d->after_write && d->after_write(c, id, rec, err) != 0)
+        goto done;
+    out = rec_get(c->db, e, id);
+    if (!out || write_trail(c, d, id, old, out, "update", &a, &n) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the record could not be stored");
+        json_decref(out);
+        out = NULL;
+        goto done;
+    }
+    if (n == 0) {
+        /* Nothing changed: keep the version and write no history. */
+        json_decref(out);
+        dom_rollback(c);
+        out = json_incref(old);
+    } else if (dom_commit(c) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the record could not be stored");
+        json_decref(out);
+        out = NULL;
+        goto done;
+    }
+    if (d->decorate)
+        d->decorate(c, id, out);
+    redact(c, e, out);
+done:
+    if (!out)
+        dom_rollback(c);
+    json_decref(old);
+    json_decref(rec);
+    rec_vals_free(e, v);
+    return out;
+}
+
+json_t *dom_get(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, dom_err_t *err)
+{
+    long long id = rec_key(c->db, d->rec->table, uuid);
+    json_t *o = id ? rec_get(c->db, d->rec, id) : NULL;
+
+    if (!o) {
+        dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", d->rec->kind, uuid);
+        return NULL;
+    }
+    if (d->decorate)
+        d->decorate(c, id, o);
+    redact(c, d->rec, o);
+    return o;
+}
+
+json_t *dom_history(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, dom_err_t *err)
+{
+    long long id = rec_key(c->db, d->rec->table, uuid);
+
+    if (!id) {
+        dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", d->rec->kind, uuid);
+        return NULL;
+    }
+    return json_pack("{s:o}", "items", rec_history(c->db, d->rec, id));
+}
+
+/* Cursors are opaque to clients: base64url of [sort, value, key]. */
+static char *cursor_encode(const char *sort, const char *val, long long id)
+{
+    json_t *j = json_pack("[s, s?, I]", sort, val, (json_int_t)id);
+    char *text = json_dumps(j, JSON_COMPACT);
+    size_t n = strlen(text), cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *out = malloc(cap);
+
+    sodium_bin2base64(out, cap, (const unsigned char *)text, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    free(text);
+    json_decref(j);
+    return out;
+}
+
+static json_t *cursor_decode(const char *s)
+{
+    unsigned char raw[1024];
+    size_t n = 0;
+
+    if (sodium_base642bin(raw, sizeof raw - 1, s, strlen(s), NULL, &n, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+        return NULL;
+    raw[n] = '\0';
+    return json_loads((const char *)raw, 0, NULL);
+}
+
+json_t *dom_list(dom_ctx_t *c, const dom_entity_t *d, json_t *params, dom_err_t *err)
+{
+    const rec_entity_t *e = d->rec;
+    rec_filter_t filters[32];
+    const char *words[8];
+    char *owned[40];
+    int nowned = 0;
+    buf_t folded = BUF_INIT;
+    rec_query_t q = {0};
+    json_t *items = NULL, *out = NULL, *cur = NULL, *val;
+    const char *key, *sort = e->default_sort ? e->default_sort : "";
+    char *last_val = NULL, *next = NULL;
+    long long last_id;
+    int more;
+
+    q.filters = filters;
+    q.words = words;
+    q.sort = -1;
+    q.limit = 50;
+    q.only_active = rec_field_index(e, "record_status") >= 0;
+    json_object_foreach(params, key, val) {
+        const char *s = json_string_value(val);
+        int i;
+
+        if (strcmp(key, "limit") == 0) {
+            char *end;
+            long n = strtol(s, &end, 10);
+            if (*end || n < 1 || n > 500) {
+                dom_fail(err, DOM_BAD, "limit", "limit must be a whole number from 1 to 500");
+                goto done;
+            }
+            q.limit = (int)n;
+        } else if (strcmp(key, "sort") == 0) {
+            sort = s;
+        } else if (strcmp(key, "cursor") == 0) {
+            cur = cursor_decode(s);
+            if (!json_is_array(cur) || json_array_size(cur) != 3) {
+                dom_fail(err, DOM_BAD, "cursor", "cursor is not one this server gave");
+                goto done;
+            }
+        } else if (strcmp(key, "q") == 0) {
+            if (!e->search_sql) {
+                dom_fail(err, DOM_BAD, "q", "%s lists cannot be searched by name", e->kind);
+                goto done;
+            }
+            if (!text_valid(s, strlen(s), 0) || text_fold(c->folder, s, &folded) != 0) {
+                dom_fail(err, DOM_BAD, "q", "q must be valid UTF-8 text");
+                goto done;
+            }
+        } else if (strcmp(key, "include_closed") == 0) {
+            if (strcmp(s, "true") && strcmp(s, "false")) {
+                dom_fail(err, DOM_BAD, "include_closed", "include_closed must be true or false");
+                goto done;
+            }
+            q.only_active = q.only_active && strcmp(s, "true") != 0;
+        } else if ((i = rec_field_index(e, key)) >= 0 && (e->fields[i].flags & RF_FILTER)) {
+            const rec_field_t *f = &e->fields[i];
+            rec_val_t v = {0};
+            json_t *j;
+            dom_err_t ferr = {0};
+
+            if (q.nfilters == (int)(sizeof filters / sizeof filters[0])) {
+                dom_fail(err, DOM_BAD, key, "too many filters");
+                goto done;
+            }
+            /* Filters take the same values as the field does. */
+            if (f->type == RT_INT) {
+                char *end;
+                long long n = strtoll(s, &end, 10);
+                j = *end || !*s ? json_string(s) : json_integer(n);
+            } else if (f->type == RT_BOOL) {
+                j = strcmp(s, "true") == 0 ? json_true() : strcmp(s, "false") == 0 ? json_false() : json_string(s);
+            } else {
+                j = json_string(s);
+            }
+            {
+                rec_field_t loose = *f;
+                loose.flags &= ~(unsigned)(RF_REQUIRED | RF_PAST | RF_READONLY | RF_VIRTUAL);
+                dom_check_value(c, &loose, j, &v, &ferr);
+            }
+            json_decref(j);
+            if (ferr.status || v.null) {
+                dom_fail(err, DOM_BAD, key, "%s", ferr.status ? ferr.detail : "filter value is empty");
+                dom_err_clear(&ferr);
+                free(v.s);
+                goto done;
+            }
+            if (v.s) {
+                owned[nowned] = v.s;
+            } else {
+                owned[nowned] = malloc(24);
+                snprintf(owned[nowned], 24, "%lld", v.i);
+            }
+            filters[q.nfilters].field = i;
+            filters[q.nfilters++].value = owned[nowned++];
+        } else {
+            dom_fail(err, DOM_BAD, key, "%s is not a parameter of this list", key);
+            goto done;
+        }
+    }
+    if (*sort) {
+        q.desc = *sort == '-';
+        q.sort = rec_field_index(e, sort + q.desc);
+        if (q.sort < 0 || !(e->fields[q.sort].flags & RF_SORT)) {
+            dom_fail(err, DOM_BAD, "sort", "cannot sort %s lists by %s", e->kind, sort + q.desc);
+            goto done;
+        }
+    }
+    if (cur) {
+        if (strcmp(json_string_value(json_array_get(cur, 0)) ? json_string_value(json_array_get(cur, 0)) : "?",
+                   sort) != 0) {
+            dom_fail(err, DOM_BAD, "cursor", "cursor belongs to a list with another sort order");
+            goto done;
+        }
+        q.after_val = json_string_value(json_array_get(cur, 1));
+        q.after_id = json_integer_value(json_array_get(cur, 2));
+    }
+    /* Each folded word of q must begin a name word of the record. */
+    if (folded.len) {
+        char *p = folded.p, *save = NULL, *w;
+        for (w = strtok_r(p, " ", &save); w && q.nwords < 8; w = strtok_r(NULL, " ", &save))
+            words[q.nwords++] = w;
+    }
+    if (rec_list(c->db, e, &q, &items, &last_val, &last_id, &more) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the list could not be read");
+        goto done;
+    }
+    {
+        size_t i;
+        json_t *o;
+        json_array_foreach(items, i, o)
+            redact(c, e, o);
+    }
+    if (more)
+        next = cursor_encode(sort, last_val, last_id);
+    out = json_pack("{s:O, s:s?}", "items", items, "next", next);
+done:
+    for (int i = 0; i < nowned; i++)
+        free(owned[i]);
+    free(last_val);
+    free(next);
+    buf_free(&folded);
+    json_decref(cur);
+    json_decref(items);
+    return out;
+}

@@ -1,0 +1,728 @@
+/*
+ * server.c - the HTTP server (see http.h).
+ *
+ * A request's state lives in a http_req_t hung on libmicrohttpd's req_cls:
+ * created on the first call (route matched, body limit checked), fed with
+ * body chunks, dispatched on the last call (authentication, permission,
+ * CSRF, JSON parsing, then the handler), freed in the completion callback.
+ * A worker (database connection and text folder) is held only while the
+ * handler runs.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "sec/auth.h"
+#include "store/auth_store.h"
+#include "store/db.h"
+#include "util/buf.h"
+#include "util/log.h"
+
+/* A database connection and the per-thread helpers that go with it. */
+typedef struct worker {
+    sqlite3       *db;
+    text_folder_t *folder;
+} worker_t;
+
+typedef struct server {
+    const http_config_t *cfg;
+    pthread_mutex_t      lock;
+    pthread_cond_t       freed;
+    worker_t            *workers; /* all of them */
+    worker_t           **idle;    /* a stack of idle ones */
+    int                  nworkers, nidle;
+} server_t;
+
+struct http_req {
+    server_t                *srv;
+    struct MHD_Connection   *conn;
+    const http_route_t      *route;       /* NULL when none matched */
+    char                     method[8];
+    char                    *path;        /* owned copy */
+    char                    *params[HTTP_MAX_PARAMS];
+    buf_t                    body;        /* the body as it arrives */
+    int                      too_big;     /* the body passed the route's limit */
+    json_t                  *json;        /* the parsed body */
+    worker_t                *worker;      /* held while the handler runs */
+    dom_ctx_t                ctx;         /* who acts */
+    auth_user_t              user;        /* the caller, when authenticated */
+    long long                session_id;  /* 0 for bearer tokens */
+    char                     client[64];  /* client address */
+    struct MHD_Response     *resp;        /* the answer being built */
+    int                      status;      /* its status */
+    struct timespec          start;       /* for the log */
+    int                      answered;    /* a response was queued */
+    char                     extra_headers[4][2][128];
+    int                      nextra;
+};
+
+static const http_route_t *routes_in_use;
+
+const http_route_t *http_routes(void)
+{
+    return routes_in_use;
+}
+
+/* ---- workers ---- */
+
+static worker_t *worker_get(server_t *s)
+{
+    worker_t *w;
+
+    pthread_mutex_lock(&s->lock);
+    while (s->nidle == 0)
+        pthread_cond_wait(&s->freed, &s->lock);
+    w = s->idle[--s->nidle];
+    pthread_mutex_unlock(&s->lock);
+    return w;
+}
+
+static void worker_put(server_t *s, worker_t *w)
+{
+    db_rollback(w->db); /* never hand on an open transaction */
+    pthread_mutex_lock(&s->lock);
+    s->idle[s->nidle++] = w;
+    pthread_cond_signal(&s->freed);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* ---- what handlers read ---- */
+
+const char *http_param(http_req_t *r, int i)
+{
+    return i >= 0 && i < HTTP_MAX_PARAMS ? r->params[i] : NULL;
+}
+
+const char *http_query(http_req_t *r, const char *k)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, k);
+}
+
+static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
+{
+    (void)kind;
+    json_object_set_new((json_t *)cls, k, json_string(v ? v : ""));
+    return MHD_YES;
+}
+
+json_t *http_queries(http_req_t *r)
+{
+    json_t *o = json_object();
+
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_query, o);
+    return o;
+}
+
+json_t *http_body(http_req_t *r)
+{
+    return r->json;
+}
+
+const char *http_header(http_req_t *r, const char *k)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, k);
+}
+
+dom_ctx_t *http_ctx(http_req_t *r)
+{
+    return &r->ctx;
+}
+
+long long http_session_id(http_req_t *r)
+{
+    return r->session_id;
+}
+
+const char *http_route_path(http_req_t *r)
+{
+    return r->route ? r->route->path : "";
+}
+
+const char *http_client(http_req_t *r)
+{
+    return r->client;
+}
+
+void http_set_session_cookie(http_req_t *r, const char *value)
+{
+    char c[128];
+
+    if (value)
+        snprintf(c, sizeof c, "hw_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200", value);
+    else
+        snprintf(c, sizeof c, "hw_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    http_add_header(r, MHD_HTTP_HEADER_SET_COOKIE, c);
+}
+
+long long http_if_match(http_req_t *r)
+{
+    const char *h = http_header(r, MHD_HTTP_HEADER_IF_MATCH);
+    char *end;
+    long long v;
+
+    if (!h)
+        return -1;
+    if (strncmp(h, "W/", 2) == 0)
+        h += 2;
+    if (*h == '"')
+        h++;
+    v = strtoll(h, &end, 10);
+    if (end == h || v < 0 || (*end && strcmp(end, "\"") != 0))
+        return -2;
+    return v;
+}
+
+/* ---- answers ---- */
+
+static void security_headers(struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+void http_add_header(http_req_t *r, const char *k, const char *v)
+{
+    if (r->nextra >= 4)
+        return;
+    snprintf(r->extra_headers[r->nextra][0], 128, "%s", k);
+    snprintf(r->extra_headers[r->nextra][1], 128, "%s", v);
+    r->nextra++;
+}
+
+static void answer(http_req_t *r, int status, const char *type, char *text, size_t len)
+{
+    struct MHD_Response *resp;
+
+    if (r->answered) {
+        free(text);
+        return;
+    }
+    resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(text);
+        return;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    security_headers(resp);
+    for (int i = 0; i < r->nextra; i++)
+        MHD_add_response_header(resp, r->extra_headers[i][0], r->extra_headers[i][1]);
+    MHD_queue_response(r->conn, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    r->status = status;
+    r->answered = 1;
+}
+
+void http_json(http_req_t *r, int status, json_t *json)
+{
+    char *text = json ? json_dumps(json, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
+
+    json_decref(json);
+    if (!text) {
+        http_problem(r, 500, NULL, "the answer could not be made");
+        return;
+    }
+    answer(r, status, "application/json; charset=utf-8", text, strlen(text));
+}
+
+void http_record(http_req_t *r, int status, json_t *json)
+{
+    char etag[40];
+
+    snprintf(etag, sizeof etag, "\"%lld\"", (long long)json_integer_value(json_object_get(json, "version")));
+    http_add_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    http_json(r, status, json);
+}
+
+static const char *status_title(int status)
+{
+    switch (status) {
+    case 400: return "Bad request";
+    case 401: return "Not logged in";
+    case 403: return "Forbidden";
+    case 404: return "Not found";
+    case 405: return "Method not allowed";
+    case 409: return "Conflict";
+    case 412: return "Precondition failed";
+    case 413: return "Body too large";
+    case 415: return "Unsupported media type";
+    case 422: return "Invalid field";
+    case 428: return "Precondition required";
+    case 429: return "Too many requests";
+    default:  return "Internal error";
+    }
+}
+
+static void problem(http_req_t *r, int status, const char *field, const char *detail, json_t *errors,
+                    json_t *extra)
+{
+    json_t *p = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title", status_title(status),
+                          "status", status, "detail", detail ? detail : status_title(status));
+    char *text;
+
+    if (field && *field)
+        json_object_set_new(p, "field", json_string(field));
+    if (errors)
+        json_object_set(p, "errors", errors);
+    if (extra)
+        json_object_update(p, extra);
+    text = json_dumps(p, JSON_COMPACT);
+    json_decref(p);
+    if (text)
+        answer(r, status, "application/problem+json", text, strlen(text));
+}
+
+void http_problem(http_req_t *r, int status, const char *field, const char *detail)
+{
+    problem(r, status, field, detail, NULL, NULL);
+}
+
+void http_dom_error(http_req_t *r, dom_err_t *err)
+{
+    int status = err->status ? err->status : 500;
+
+    if (status == 500)
+        problem(r, 500, NULL, "the request could not be completed; it was not applied", NULL, NULL);
+    else
+        problem(r, status, err->field, err->detail, err->errors, err->extra);
+    dom_err_clear(err);
+}
+
+/* ---- routing ---- */
+
+/* Match path against pattern; on success fill params (owned copies). */
+static int path_match(const char *pattern, const char *path, char **params)
+{
+    int n = 0;
+
+    while (*pattern && *path) {
+        if (*pattern == '{') {
+            const char *end = strchr(path, '/');
+            size_t len = end ? (size_t)(end - path) : strlen(path);
+
+            if (len == 0 || n >= HTTP_MAX_PARAMS)
+                goto fail;
+            params[n] = strndup(path, len);
+            n++;
+            path += len;
+            pattern = strchr(pattern, '}');
+            if (!pattern)
+                goto fail;
+            pattern++;
+        } else if (*pattern++ != *path++) {
+            goto fail;
+        }
+    }
+    if (*pattern == '\0' && *path == '\0')
+        return 1;
+fail:
+    for (int i = 0; i < n; i++) {
+        free(params[i]);
+        params[i] = NULL;
+    }
+    return 0;
+}
+
+static const http_route_t *route_find(const http_route_t *routes, const char *method, const char *path,
+                                      char **params, int *path_known, buf_t *allow)
+{
+    *path_known = 0;
+    for (const http_route_t *rt = routes; rt->method; rt++) {
+        char *tmp[HTTP_MAX_PARAMS] = {0};
+
+        if (!path_match(rt->path, path, tmp))
+            continue;
+        *path_known = 1;
+        if (allow->len)
+            buf_puts(allow, ", ");
+        buf_puts(allow, rt->method);
+        if (strcmp(rt->method, method) == 0) {
+            memcpy(params, tmp, sizeof tmp);
+            return rt;
+        }
+        for (int i = 0; i < HTTP_MAX_PARAMS; i++)
+            free(tmp[i]);
+    }
+    return NULL;
+}
+
+/* ---- authentication ---- */
+
+static const char *cookie_value(http_req_t *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+/* Seconds between two ISO times of ours (b - a); enough precision here. */
+static long seconds_between(const char *a, const char *b)
+{
+    struct tm ta = {0}, tb = {0};
+
+    if (!strptime(a, "%Y-%m-%dT%H:%M:%S", &ta) || !strptime(b, "%Y-%m-%dT%H:%M:%S", &tb))
+        return 0;
+    return (long)(timegm(&tb) - timegm(&ta));
+}
+
+#define SESSION_IDLE_SECONDS (30 * 60)
+#define TOUCH_EVERY_SECONDS 60
+
+/* Returns 1 when the caller is known (fills r->user), 0 when not. */
+static int authenticate(http_req_t *r)
+{
+    const char *h = http_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *cookie = cookie_value(r, "hw_session");
+    unsigned char hash[32];
+    char now[32], last[32] = "", csrf[64];
+    sqlite3 *db = r->worker->db;
+    long long id;
+
+    db_now(now);
+    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+        auth_secret_hash(h + 7, hash);
+        if (store_token_lookup(db, hash, now, &r->user, &id, last) != 0)
+            return 0;
+        if (!*last || seconds_between(last, now) > TOUCH_EVERY_SECONDS)
+            store_token_touch(db, id, now);
+        return 1;
+    }
+    if (cookie) {
+        auth_secret_hash(cookie, hash);
+        if (store_session_lookup(db, hash, now, &r->user, &id, csrf, last) != 0)
+            return 0;
+        if (seconds_between(last, now) > SESSION_IDLE_SECONDS) {
+            store_session_delete(db, id);
+            return 0;
+        }
+        if (seconds_between(last, now) > TOUCH_EVERY_SECONDS)
+            store_session_touch(db, id, now);
+        r->session_id = id;
+        return 1;
+    }
+    return 0;
+}
+
+/* Cookie-authenticated writes must come from our own pages: the Origin
+ * (or Referer) must name this host. */
+static int csrf_ok(http_req_t *r)
+{
+    const char *origin = http_header(r, "Origin");
+    const char *host = http_header(r, MHD_HTTP_HEADER_HOST);
+    const char *p;
+
+    if (!origin || !host)
+        return 0;
+    p = strstr(origin, "://");
+    return p && strcmp(p + 3, host) == 0;
+}
+
+static int is_json_type(const char *ct)
+{
+    if (!ct)
+        return 0;
+    return strncasecmp(ct, "application/json", 16) == 0 ||
+           strncasecmp(ct, "application/merge-patch+json", 28) == 0;
+}
+
+/* ---- dispatch ---- */
+
+static void dispatch(http_req_t *r)
+{
+    const http_route_t *rt = r->route;
+    int safe = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+
+    r->worker = worker_get(r->srv);
+    r->ctx.db = r->worker->db;
+    r->ctx.folder = r->worker->folder;
+    r->ctx.client = r->client;
+
+    if (rt->perm != PERM_PUBLIC || http_header(r, MHD_HTTP_HEADER_AUTHORIZATION) ||
+        cookie_value(r, "hw_session")) {
+        if (!authenticate(r)) {
+            if (rt->perm != PERM_PUBLIC) {
+                http_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"homeward\"");
+                http_problem(r, 401, NULL, "log in (POST /api/v1/sessions) or send a bearer token");
+                goto done;
+            }
+        } else {
+            r->ctx.user_id = r->user.id;
+            r->ctx.org_id = r->user.org_id;
+            r->ctx.username = r->user.username;
+            r->ctx.role = r->user.role;
+        }
+    }
+    if (!perm_allows(r->ctx.role, rt->perm)) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "this needs the %s permission, which the %s role does not have",
+                 perm_name(rt->perm), r->ctx.role ? r->ctx.role : "anonymous");
+        http_problem(r, 403, NULL, msg);
+        goto done;
+    }
+    if (!safe && r->session_id && !csrf_ok(r)) {
+        http_problem(r, 403, NULL, "a request with a session cookie must come with this site's Origin");
+        goto done;
+    }
+    if (r->body.len) {
+        json_error_t e;
+
+        if (!is_json_type(http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+            http_problem(r, 415, NULL, "send the body as Content-Type: application/json");
+            goto done;
+        }
+        r->json = json_loadb(r->body.p, r->body.len, JSON_REJECT_DUPLICATES, &e);
+        if (!r->json) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "the body is not valid JSON (line %d, column %d): %s", e.line, e.column,
+                     e.text);
+            http_problem(r, 400, NULL, msg);
+            goto done;
+        }
+    } else if (!safe && strcmp(r->method, "DELETE") != 0 && rt->body_max &&
+               !is_json_type(http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE)) &&
+               http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE)) {
+        http_problem(r, 415, NULL, "send the body as Content-Type: application/json");
+        goto done;
+    }
+    rt->handler(r);
+    if (!r->answered)
+        http_problem(r, 500, NULL, "the request could not be completed");
+done:
+    worker_put(r->srv, r->worker);
+    r->worker = NULL;
+    r->ctx.db = NULL;
+}
+
+static void client_address(http_req_t *r)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    strcpy(r->client, "?");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->client, sizeof r->client);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, r->client,
+                  sizeof r->client);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **req_cls)
+{
+    server_t *s = cls;
+    http_req_t *r = *req_cls;
+
+    (void)version;
+    if (!r) {
+        buf_t allow = BUF_INIT;
+        int known;
+        const char *cl;
+
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO;
+        *req_cls = r;
+        r->srv = s;
+        r->conn = conn;
+        clock_gettime(CLOCK_MONOTONIC, &r->start);
+        snprintf(r->method, sizeof r->method, "%s", method);
+        r->path = strdup(url);
+        client_address(r);
+        r->route = route_find(s->cfg->routes, method, url, r->params, &known, &allow);
+        if (!r->route) {
+            if (known) {
+                http_add_header(r, MHD_HTTP_HEADER_ALLOW, buf_str(&allow));
+                http_problem(r, 405, NULL, "this path does not take that method");
+            } else {
+                http_problem(r, 404, NULL, "no such path");
+            }
+            buf_free(&allow);
+            return MHD_YES;
+        }
+        buf_free(&allow);
+        cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > r->route->body_max) {
+            http_problem(r, 413, NULL, r->route->body_max ? "the body is larger than this route accepts"
+                                                          : "this route takes no body");
+            return MHD_YES;
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!r->answered && !r->too_big) {
+            if (r->body.len + *upload_size > r->route->body_max)
+                r->too_big = 1;
+            else
+                buf_add(&r->body, upload, *upload_size);
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (r->answered)
+        return MHD_YES;
+    if (r->too_big || r->body.failed) {
+        http_problem(r, 413, NULL, r->route->body_max ? "the body is larger than this route accepts"
+                                                      : "this route takes no body");
+        return MHD_YES;
+    }
+    dispatch(r);
+    return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    http_req_t *r = *req_cls;
+    struct timespec end;
+
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (!r)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    /* The path only: query strings may carry names. */
+    log_info("%s %s %d %.1fms", r->method, r->path, r->status,
+             (double)(end.tv_sec - r->start.tv_sec) * 1e3 + (double)(end.tv_nsec - r->start.tv_nsec) / 1e6);
+    for (int i = 0; i < HTTP_MAX_PARAMS; i++)
+        free(r->params[i]);
+    free(r->path);
+    buf_free(&r->body);
+    json_decref(r->json);
+    free(r);
+    *req_cls = NULL;
+}
+
+/* ---- start and stop ---- */
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, char *err, size_t n)
+{
+    char host[128];
+    const char *colon = strrchr(listen, ':');
+    struct addrinfo hints = {0}, *ai = NULL;
+    size_t hl;
+
+    if (!colon || !colon[1]) {
+        snprintf(err, n, "--listen: expected ADDRESS:PORT, e.g. 127.0.0.1:8080");
+        return -1;
+    }
+    hl = (size_t)(colon - listen);
+    if (hl >= sizeof host) {
+        snprintf(err, n, "--listen: address too long");
+        return -1;
+    }
+    memcpy(host, listen, hl);
+    host[hl] = '\0';
+    if (host[0] == '[' && hl >= 2 && host[hl - 1] == ']') {
+        memmove(host, host + 1, hl - 2);
+        host[hl - 2] = '\0';
+    }
+    hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(*host ? host : "127.0.0.1", colon + 1, &hints, &ai) != 0 || !ai) {
+        snprintf(err, n, "--listen: '%s' is not a numeric ADDRESS:PORT", listen);
+        return -1;
+    }
+    memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+    *len = ai->ai_addrlen;
+    freeaddrinfo(ai);
+    return 0;
+}
+
+static void server_free(server_t *s)
+{
+    for (int i = 0; i < s->nworkers; i++) {
+        db_close(s->workers[i].db);
+        text_folder_free(s->workers[i].folder);
+    }
+    free(s->workers);
+    free(s->idle);
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->freed);
+}
+
+int http_serve(const http_config_t *cfg)
+{
+    server_t s = {0};
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+    struct MHD_Daemon *d;
+    const union MHD_DaemonInfo *info;
+    char err[256], host[64] = "";
+    sigset_t set;
+    int sig, threads = cfg->threads > 0 ? cfg->threads : 4;
+
+    if (parse_listen(cfg->listen, &ss, &sslen, err, sizeof err) != 0) {
+        fprintf(stderr, "homeward serve: %s\n", err);
+        return 2;
+    }
+    pthread_mutex_init(&s.lock, NULL);
+    pthread_cond_init(&s.freed, NULL);
+    s.cfg = cfg;
+    routes_in_use = cfg->routes;
+    s.workers = calloc((size_t)threads, sizeof *s.workers);
+    s.idle = calloc((size_t)threads, sizeof *s.idle);
+    if (!s.workers || !s.idle) {
+        server_free(&s);
+        return 1;
+    }
+    for (int i = 0; i < threads; i++) {
+        s.workers[i].db = db_open(cfg->db_path, 0, err, sizeof err);
+        s.workers[i].folder = text_folder_new();
+        s.nworkers = i + 1;
+        if (!s.workers[i].db || !s.workers[i].folder) {
+            fprintf(stderr, "homeward serve: %s\n", s.workers[i].db ? "cannot load ICU transliterator" : err);
+            server_free(&s);
+            return 1;
+        }
+        s.idle[s.nidle++] = &s.workers[i];
+    }
+
+    /* Signals go to this thread only: block them before MHD starts its own. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &s,
+                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+                         MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "homeward serve: cannot listen on %s (in use, or not an address of this machine)\n",
+                cfg->listen);
+        server_free(&s);
+        return 1;
+    }
+    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    if (ss.ss_family == AF_INET6) {
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof host);
+        printf("homeward: listening on http://[%s]:%u\n", host, info ? info->port : 0);
+    } else {
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
+        printf("homeward: listening on http://%s:%u\n", host, info ? info->port : 0);
+    }
+    fflush(stdout);
+    log_info("serving %s with %d workers", cfg->db_path, threads);
+
+    while (sigwait(&set, &sig) != 0)
+        ;
+    log_info("stopping on signal %d", sig);
+    MHD_stop_daemon(d);
+    server_free(&s);
+    return 0;
+}

@@ -1,0 +1,454 @@
+/*
+ * record.c - descriptor-driven reads and writes of registry records
+ * (see record.h). Table and column names come only from the descriptors.
+ */
+#include "record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "util/buf.h"
+#include "util/hwnum.h"
+#include "util/log.h"
+#include "util/uuid.h"
+
+rec_val_t *rec_vals_new(const rec_entity_t *e)
+{
+    return calloc((size_t)e->nfields + 1, sizeof(rec_val_t));
+}
+
+void rec_vals_free(const rec_entity_t *e, rec_val_t *v)
+{
+    if (!v)
+        return;
+    for (int i = 0; i < e->nfields; i++)
+        free(v[i].s);
+    free(v);
+}
+
+int rec_field_index(const rec_entity_t *e, const char *name)
+{
+    for (int i = 0; i < e->nfields; i++)
+        if (strcmp(e->fields[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+long long rec_key(sqlite3 *db, const char *table, const char *uuid)
+{
+    buf_t sql = BUF_INIT;
+    long long id;
+
+    buf_puts(&sql, "SELECT id FROM ");
+    buf_puts(&sql, table);
+    buf_puts(&sql, " WHERE uuid = ?");
+    id = db_int(db, buf_str(&sql), uuid, 0);
+    buf_free(&sql);
+    return id;
+}
+
+int rec_settlement_exists(sqlite3 *db, const char *id)
+{
+    return db_int(db, "SELECT 1 FROM settlements WHERE id = ?", id, 0) == 1;
+}
+
+/* The expression that reads field f of row alias t. */
+static void select_expr(buf_t *sql, const rec_field_t *f)
+{
+    if (f->type == RT_REF) {
+        buf_puts(sql, "(SELECT uuid FROM ");
+        buf_puts(sql, f->ref_table);
+        buf_puts(sql, " WHERE id = t.");
+        buf_puts(sql, f->column);
+        buf_puts(sql, ")");
+    } else {
+        buf_puts(sql, "t.");
+        buf_puts(sql, f->column);
+    }
+}
+
+/* Columns every record has, before its own fields, in this order. */
+enum { C_ID, C_UUID, C_VERSION, C_CREATED_AT, C_CREATED_BY, C_UPDATED_AT, C_UPDATED_BY,
+       C_NUMBER, C_ORG, C_RESTRICTED, C_FIELDS };
+
+json_t *rec_get(sqlite3 *db, const rec_entity_t *e, long long id)
+{
+    buf_t sql = BUF_INIT;
+    sqlite3_stmt *st;
+    json_t *o = NULL;
+
+    buf_puts(&sql, "SELECT t.id, t.uuid, t.version, t.created_at,"
+                   " (SELECT username FROM users WHERE id = t.created_by), t.updated_at,"
+                   " (SELECT username FROM users WHERE id = t.updated_by), ");
+    buf_puts(&sql, e->flags & RE_NUMBER ? "t.number, " : "NULL, ");
+    buf_puts(&sql, e->flags & RE_ORG ? "(SELECT uuid FROM organisations WHERE id = t.organisation_id), t.restricted"
+                                     : "NULL, 0");
+    for (int i = 0; i < e->nfields; i++) {
+        buf_puts(&sql, ", ");
+        select_expr(&sql, &e->fields[i]);
+    }
+    buf_puts(&sql, " FROM ");
+    buf_puts(&sql, e->table);
+    buf_puts(&sql, " t WHERE t.id = ?");
+    st = db_prepare(db, buf_str(&sql));
+    buf_free(&sql);
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        goto done;
+
+    o = json_object();
+    json_object_set_new(o, "id", json_string((const char *)sqlite3_column_text(st, C_UUID)));
+    if (e->flags & RE_NUMBER)
+        json_object_set_new(o, "number", json_string((const char *)sqlite3_column_text(st, C_NUMBER)));
+    json_object_set_new(o, "version", json_integer(sqlite3_column_int64(st, C_VERSION)));
+    for (int i = 0; i < e->nfields; i++) {
+        const rec_field_t *f = &e->fields[i];
+        int c = C_FIELDS + i;
+        json_t *v;
+
+        if (sqlite3_column_type(st, c) == SQLITE_NULL) {
+            v = (f->type == RT_CODES || f->type == RT_STRINGS) ? json_array() : json_null();
+        } else if (f->type == RT_INT) {
+            v = json_integer(sqlite3_column_int64(st, c));
+        } else if (f->type == RT_REAL) {
+            v = json_real(sqlite3_column_double(st, c));
+        } else if (f->type == RT_BOOL) {
+            v = json_boolean(sqlite3_column_int(st, c));
+        } else if (f->type == RT_CODES || f->type == RT_STRINGS) {
+            v = json_loads((const char *)sqlite3_column_text(st, c), 0, NULL);
+            if (!v)
+                v = json_array();
+        } else if (f->flags & RF_PROTECTED) {
+            v = json_stringn((const char *)sqlite3_column_blob(st, c), (size_t)sqlite3_column_bytes(st, c));
+        } else {
+            v = json_string((const char *)sqlite3_column_text(st, c));
+        }
+        json_object_set_new(o, f->name, v ? v : json_null());
+    }
+    if (e->flags & RE_ORG) {
+        const unsigned char *org = sqlite3_column_text(st, C_ORG);
+        json_object_set_new(o, "organisation", org ? json_string((const char *)org) : json_null());
+        json_object_set_new(o, "restricted", json_boolean(sqlite3_column_int(st, C_RESTRICTED)));
+    }
+    json_object_set_new(o, "created_at", json_string((const char *)sqlite3_column_text(st, C_CREATED_AT)));
+    json_object_set_new(o, "created_by", sqlite3_column_type(st, C_CREATED_BY) == SQLITE_NULL
+                                             ? json_null()
+                                             : json_string((const char *)sqlite3_column_text(st, C_CREATED_BY)));
+    json_object_set_new(o, "updated_at", json_string((const char *)sqlite3_column_text(st, C_UPDATED_AT)));
+    json_object_set_new(o, "updated_by", sqlite3_column_type(st, C_UPDATED_BY) == SQLITE_NULL
+                                             ? json_null()
+                                             : json_string((const char *)sqlite3_column_text(st, C_UPDATED_BY)));
+done:
+    sqlite3_finalize(st);
+    return o;
+}
+
+/* Bind value v of field f at position i. */
+static int bind_val(sqlite3_stmt *st, int i, const rec_field_t *f, const rec_val_t *v)
+{
+    if (v->null)
+        return sqlite3_bind_null(st, i);
+    switch (f->type) {
+    case RT_INT:
+    case RT_BOOL:
+    case RT_REF:
+        return sqlite3_bind_int64(st, i, v->i);
+    case RT_REAL:
+        return sqlite3_bind_double(st, i, v->d);
+    default:
+        if (f->flags & RF_PROTECTED)
+            return sqlite3_bind_blob(st, i, v->s, (int)strlen(v->s), SQLITE_TRANSIENT);
+        return sqlite3_bind_text(st, i, v->s, -1, SQLITE_TRANSIENT);
+    }
+}
+
+static int writable(const rec_field_t *f, const rec_val_t *v)
+{
+    return v->set && !(f->flags & RF_VIRTUAL);
+}
+
+int rec_insert(sqlite3 *db, const rec_entity_t *e, const rec_val_t *v, const rec_actor_t *a,
+               long long *id)
+{
+    buf_t sql = BUF_INIT, q = BUF_INIT;
+    char uuid[UUID_STR], number[HWNUM_MAX];
+    sqlite3_stmt *st;
+    int rc, n = 1;
+
+    buf_puts(&q, "SELECT ifnull(max(id), 0) + 1 FROM ");
+    buf_puts(&q, e->table);
+    *id = db_int(db, buf_str(&q), NULL, 1);
+    buf_free(&q);
+    hw_uuid_new(uuid);
+    if (e->flags & RE_NUMBER)
+        hwnum_format(e->prefix, *id, number);
+
+    buf_puts(&sql, "INSERT INTO ");
+    buf_puts(&sql, e->table);
+    buf_puts(&sql, " (id, uuid, version, created_at, created_by, updated_at, updated_by");
+    buf_puts(&q, "?, ?, 1, ?, ?, ?, ?");
+    if (e->flags & RE_NUMBER) {
+        buf_puts(&sql, ", number");
+        buf_puts(&q, ", ?");
+    }
+    if (e->flags & RE_ORG) {
+        buf_puts(&sql, ", organisation_id");
+        buf_puts(&q, ", ?");
+    }
+    for (int i = 0; i < e->nfields; i++) {
+        if (!writable(&e->fields[i], &v[i]))
+            continue;
+        buf_puts(&sql, ", ");
+        buf_puts(&sql, e->fields[i].column);
+        buf_puts(&q, ", ?");
+    }
+    buf_puts(&sql, ") VALUES (");
+    buf_puts(&sql, buf_str(&q));
+    buf_puts(&sql, ")");
+    buf_free(&q);
+    st = db_prepare(db, buf_str(&sql));
+    buf_free(&sql);
+    if (!st)
+        return SQLITE_ERROR;
+    sqlite3_bind_int64(st, n++, *id);
+    sqlite3_bind_text(st, n++, uuid, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, n++, a->now, -1, SQLITE_TRANSIENT);
+    if (a->user_id)
+        sqlite3_bind_int64(st, n, a->user_id);
+    n++;
+    sqlite3_bind_text(st, n++, a->now, -1, SQLITE_TRANSIENT);
+    if (a->user_id)
+        sqlite3_bind_int64(st, n, a->user_id);
+    n++;
+    if (e->flags & RE_NUMBER)
+        sqlite3_bind_text(st, n++, number, -1, SQLITE_TRANSIENT);
+    if (e->flags & RE_ORG) {
+        if (a->org_id)
+            sqlite3_bind_int64(st, n, a->org_id);
+        n++;
+    }
+    for (int i = 0; i < e->nfields; i++)
+        if (writable(&e->fields[i], &v[i]))
+            bind_val(st, n++, &e->fields[i], &v[i]);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        log_error("insert into %s failed: %s", e->table, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int rec_update(sqlite3 *db, const rec_entity_t *e, long long id, long long version,
+               const rec_val_t *v, const rec_actor_t *a, int *changed)
+{
+    buf_t sql = BUF_INIT;
+    sqlite3_stmt *st;
+    int rc, n = 1;
+
+    buf_puts(&sql, "UPDATE ");
+    buf_puts(&sql, e->table);
+    buf_puts(&sql, " SET version = version + 1, updated_at = ?, updated_by = ?");
+    for (int i = 0; i < e->nfields; i++) {
+        if (!writable(&e->fields[i], &v[i]))
+            continue;
+        buf_puts(&sql, ", ");
+        buf_puts(&sql, e->fields[i].column);
+        buf_puts(&sql, " = ?");
+    }
+    buf_puts(&sql, " WHERE id = ? AND version = ?");
+    st = db_prepare(db, buf_str(&sql));
+    buf_free(&sql);
+    if (!st)
+        return SQLITE_ERROR;
+    sqlite3_bind_text(st, n++, a->now, -1, SQLITE_TRANSIENT);
+    if (a->user_id)
+        sqlite3_bind_int64(st, n, a->user_id);
+    n++;
+    for (int i = 0; i < e->nfields; i++)
+        if (writable(&e->fields[i], &v[i]))
+            bind_val(st, n++, &e->fields[i], &v[i]);
+    sqlite3_bind_int64(st, n++, id);
+    sqlite3_bind_int64(st, n++, version);
+    rc = sqlite3_step(st);
+    *changed = rc == SQLITE_DONE && sqlite3_changes(db) == 1;
+    if (rc != SQLITE_DONE)
+        log_error("update of %s failed: %s", e->table, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The sort key of field f: NULLs sort as the least value. */
+static void sort_expr(buf_t *sql, const rec_field_t *f)
+{
+    int numeric = f->type == RT_INT || f->type == RT_BOOL || f->type == RT_REAL;
+
+    buf_puts(sql, "ifnull(t.");
+    buf_puts(sql, f->column);
+    buf_puts(sql, numeric ? ", -1e300)" : ", '')");
+}
+
+static void bind_as(sqlite3_stmt *st, int i, const rec_field_t *f, const char *text)
+{
+    if (f->type == RT_INT || f->type == RT_BOOL || f->type == RT_REF)
+        sqlite3_bind_int64(st, i, strtoll(text, NULL, 10));
+    else if (f->type == RT_REAL)
+        sqlite3_bind_double(st, i, strtod(text, NULL));
+    else
+        sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+}
+
+int rec_list(sqlite3 *db, const rec_entity_t *e, const rec_query_t *q, json_t **items,
+             char **last_val, long long *last_id, int *more)
+{
+    const rec_field_t *sf = q->sort >= 0 ? &e->fields[q->sort] : NULL;
+    buf_t sql = BUF_INIT;
+    sqlite3_stmt *st;
+    int rc, n = 1, rows = 0;
+
+    *items = json_array();
+    *last_val = NULL;
+    *last_id = 0;
+    *more = 0;
+    buf_puts(&sql, "SELECT t.id, ");
+    if (sf)
+        sort_expr(&sql, sf);
+    else
+        buf_puts(&sql, "NULL");
+    buf_puts(&sql, " FROM ");
+    buf_puts(&sql, e->table);
+    buf_puts(&sql, " t WHERE 1");
+    if (q->only_active)
+        buf_puts(&sql, " AND t.record_status = 'active'");
+    for (int i = 0; i < q->nfilters; i++) {
+        buf_puts(&sql, " AND t.");
+        buf_puts(&sql, e->fields[q->filters[i].field].column);
+        buf_puts(&sql, " = ?");
+    }
+    for (int i = 0; i < q->nwords && e->search_sql; i++) {
+        buf_puts(&sql, " AND ");
+        buf_puts(&sql, e->search_sql);
+    }
+    if (q->after_id) {
+        const char *op = q->desc ? "<" : ">";
+        if (sf) {
+            buf_puts(&sql, " AND (");
+            sort_expr(&sql, sf);
+            buf_puts(&sql, op);
+            buf_puts(&sql, " ? OR (");
+            sort_expr(&sql, sf);
+            buf_puts(&sql, " = ? AND t.id ");
+            buf_puts(&sql, op);
+            buf_puts(&sql, " ?))");
+        } else {
+            buf_puts(&sql, " AND t.id ");
+            buf_puts(&sql, op);
+            buf_puts(&sql, " ?");
+        }
+    }
+    buf_puts(&sql, " ORDER BY ");
+    if (sf) {
+        sort_expr(&sql, sf);
+        buf_puts(&sql, q->desc ? " DESC, " : ", ");
+    }
+    buf_puts(&sql, q->desc ? "t.id DESC LIMIT ?" : "t.id LIMIT ?");
+
+    st = db_prepare(db, buf_str(&sql));
+    buf_free(&sql);
+    if (!st)
+        return SQLITE_ERROR;
+    for (int i = 0; i < q->nfilters; i++)
+        bind_as(st, n++, &e->fields[q->filters[i].field], q->filters[i].value);
+    for (int i = 0; i < q->nwords && e->search_sql; i++) {
+        buf_t hi = BUF_INIT;
+
+        buf_puts(&hi, q->words[i]);
+        buf_putc(&hi, '{'); /* just after 'z': ends the range of words with this prefix */
+        sqlite3_bind_text(st, n++, q->words[i], -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, n++, buf_str(&hi), -1, SQLITE_TRANSIENT);
+        buf_free(&hi);
+    }
+    if (q->after_id) {
+        if (sf) {
+            bind_as(st, n++, sf, q->after_val ? q->after_val : "");
+            bind_as(st, n++, sf, q->after_val ? q->after_val : "");
+        }
+        sqlite3_bind_int64(st, n++, q->after_id);
+    }
+    sqlite3_bind_int(st, n++, q->limit + 1);
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *o;
+
+        if (rows == q->limit) {
+            *more = 1;
+            break;
+        }
+        o = rec_get(db, e, sqlite3_column_int64(st, 0));
+        if (!o)
+            continue;
+        json_array_append_new(*items, o);
+        rows++;
+        *last_id = sqlite3_column_int64(st, 0);
+        free(*last_val);
+        *last_val = sf ? strdup((const char *)sqlite3_column_text(st, 1)) : NULL;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        log_error("list of %s failed: %s", e->table, sqlite3_errmsg(db));
+        return rc;
+    }
+    return SQLITE_OK;
+}
+
+int rec_history_add(sqlite3 *db, const rec_entity_t *e, long long id, long long version,
+                    const char *action, json_t *changes, const rec_actor_t *a)
+{
+    sqlite3_stmt *st = db_prepare(db, "INSERT INTO history (record_kind, record_id, version, action,"
+                                      " changes, user_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    char *text;
+    int rc;
+
+    if (!st)
+        return SQLITE_ERROR;
+    text = json_dumps(changes, JSON_COMPACT | JSON_SORT_KEYS);
+    sqlite3_bind_text(st, 1, e->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, version);
+    sqlite3_bind_text(st, 4, action, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, text ? text : "{}", -1, SQLITE_TRANSIENT);
+    if (a->user_id)
+        sqlite3_bind_int64(st, 6, a->user_id);
+    sqlite3_bind_text(st, 7, a->now, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    free(text);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+json_t *rec_history(sqlite3 *db, const rec_entity_t *e, long long id)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT h.version, h.action, h.at, u.username, h.changes"
+                                      " FROM history h LEFT JOIN users u ON u.id = h.user_id"
+                                      " WHERE h.record_kind = ? AND h.record_id = ? ORDER BY h.id");
+    json_t *a = json_array();
+
+    if (!st)
+        return a;
+    sqlite3_bind_text(st, 1, e->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        json_t *changes = json_loads((const char *)sqlite3_column_text(st, 4), 0, NULL);
+        const unsigned char *user = sqlite3_column_text(st, 3);
+
+        json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:o, s:o}",
+            "version", (json_int_t)sqlite3_column_int64(st, 0),
+            "action", (const char *)sqlite3_column_text(st, 1),
+            "at", (const char *)sqlite3_column_text(st, 2),
+            "user", user ? json_string((const char *)user) : json_null(),
+            "changes", changes ? changes : json_object()));
+    }
+    sqlite3_finalize(st);
+    return a;
+}
