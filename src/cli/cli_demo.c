@@ -20,6 +20,7 @@
 #include "store/registry_store.h"
 #include "util/buf.h"
 #include "util/embedded.h"
+#include "util/pdate.h"
 
 typedef struct name {
     char  kind;      /* 'g' given, 'f' family */
@@ -298,17 +299,21 @@ static int demo_case(demo_t *d, dom_ctx_t *c, const char *household, const char 
     dom_err_t err = {0};
     double u = unit(d);
     const char *intention = intentions[u < 0.5 ? 0 : u < 0.82 ? 1 : 2];
-    char req[16], date[16];
-    int y = 2024 + pick(d, 2), mo = 1 + pick(d, 12), dd = 1 + pick(d, 28);
+    char req[PDATE_MAX], date[PDATE_MAX];
+    pdate_t when, today;
     json_t *body, *rc, *conditions = json_array(), *tr;
     const char *uuid;
     int steps, end;
-    long ordinal;
 
     for (int i = 0; i < 7; i++)
         if (unit(d) < 0.35)
             json_array_append_new(conditions, json_string(conds[i]));
-    snprintf(req, sizeof req, "%04d-%02d-%02d", y, mo, dd);
+    pdate_today(&today);
+    when.year = 2024 + pick(d, 2);
+    when.month = 1 + pick(d, 12);
+    when.day = 1 + pick(d, 28);
+    when.approx = 0;
+    pdate_format(&when, req);
     body = json_pack("{s:s?, s:s?, s:s, s:s, s:o, s:s, s:s}", "household", household, "person", person,
                      "intention", intention, "intention_date", req, "conditions", conditions,
                      "destination_settlement", dest, "requested_date", req);
@@ -323,18 +328,15 @@ static int demo_case(demo_t *d, dom_ctx_t *c, const char *household, const char 
     /* Only those who wish to return move far; every status appears. */
     steps = strcmp(intention, "wishes_to_return") == 0 ? pick(d, 7) : pick(d, 2);
     end = pick(d, 10);
-    ordinal = (long)y * 372 + mo * 31 + dd;
     for (int i = 0; i <= steps && i < 7; i++) {
-        const char *to = i < steps ? forward_path[i] : (end == 0 && i < 4 ? "suspended" : end == 1 && i < 4 ? "withdrawn" : NULL);
+        const char *to = i < steps ? forward_path[i]
+                                   : (end == 0 && i < 4 ? "suspended" : end == 1 && i < 4 ? "withdrawn" : NULL);
         if (!to)
             break;
-        ordinal += 3 + pick(d, 40);
-        if (ordinal > 2026L * 372 + 10 * 31)
+        pdate_add_days(&when, 3 + pick(d, 40), &when);
+        if (pdate_cmp_earliest(&when, &today) > 0)
             break;
-        snprintf(date, sizeof date, "%04ld-%02ld-%02ld", ordinal / 372, (ordinal % 372) / 31 ? (ordinal % 372) / 31 : 1,
-                 ordinal % 31 ? ordinal % 31 : 1);
-        if ((ordinal % 372) / 31 > 12)
-            break;
+        pdate_format(&when, date);
         body = json_pack("{s:s, s:s, s:s}", "to", to, "date", date, "reason",
                          strcmp(to, "suspended") == 0 ? "DEMO: crossing point closed"
                          : strcmp(to, "withdrawn") == 0 ? "DEMO: family decided to wait" : "DEMO: next step");

@@ -78,7 +78,7 @@ static int person_prepare(dom_ctx_t *c, json_t *rec, rec_val_t *v, int creating,
         dom_fail(err, DOM_INVALID, "family_name", "a person needs a given name or a family name");
         return -1;
     }
-    if (str(rec, "relation_to_head") && json_is_null(json_object_get(rec, "household"))) {
+    if (str(rec, "relation_to_head") && !str(rec, "household")) {
         dom_fail(err, DOM_INVALID, "relation_to_head", "relation_to_head needs a household");
         return -1;
     }

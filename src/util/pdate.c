@@ -115,3 +115,22 @@ long pdate_days_between(const pdate_t *a, const pdate_t *b)
     return days_from_civil(b->year, b->month ? b->month : 1, b->day ? b->day : 1) -
            days_from_civil(a->year, a->month ? a->month : 1, a->day ? a->day : 1);
 }
+
+/* The proleptic Gregorian date of day z since 1970-01-01 (Hinnant's
+ * civil_from_days). */
+void pdate_add_days(const pdate_t *a, long days, pdate_t *out)
+{
+    long z = days_from_civil(a->year, a->month ? a->month : 1, a->day ? a->day : 1) + days + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+
+    out->year = (int)((long)yoe + era * 400 + (m <= 2));
+    out->month = (int)m;
+    out->day = (int)d;
+    out->approx = 0;
+}

@@ -33,4 +33,7 @@ void pdate_today(pdate_t *d);
 /* Days from a to b, both full dates (b - a). */
 long pdate_days_between(const pdate_t *a, const pdate_t *b);
 
+/* The full date days after a (before, when negative). */
+void pdate_add_days(const pdate_t *a, long days, pdate_t *out);
+
 #endif

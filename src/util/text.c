@@ -190,15 +190,20 @@ struct text_folder {
 
 text_folder_t *text_folder_new(void)
 {
-    static const char *rules = "NFKC; Any-Latin; Latin-ASCII; Any-Lower";
+    /* Latin-ASCII has no rule for the schwa of Azerbaijani (Xankəndi): map
+     * it to e, as Azerbaijani names are usually written in English. */
+    static const char *rules = ":: NFKC; [əƏ] > e; :: Any-Latin; :: Latin-ASCII; :: Any-Lower;";
     UErrorCode err = U_ZERO_ERROR;
-    UChar id[64];
+    UParseError pe;
+    UChar id[16], r[128];
     text_folder_t *f = calloc(1, sizeof *f);
 
     if (!f)
         return NULL;
-    u_uastrcpy(id, rules);
-    f->tr = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &err);
+    u_uastrcpy(id, "hw-fold");
+    u_strFromUTF8(r, 128, NULL, rules, -1, &err);
+    if (U_SUCCESS(err))
+        f->tr = utrans_openU(id, -1, UTRANS_FORWARD, r, -1, &pe, &err);
     if (U_FAILURE(err)) {
         free(f);
         return NULL;

@@ -1,0 +1,308 @@
+/*
+ * test_domain.c - migrations, field validation, the return-case state
+ * machine and the all-or-nothing rule of writes, on a real SQLite file.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "domain/domain.h"
+#include "store/db.h"
+
+typedef struct fixture {
+    char      dir[64];
+    char      path[96];
+    dom_ctx_t c;
+} fixture_t;
+
+static int setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof *f);
+    char err[256];
+    int applied;
+
+    strcpy(f->dir, "/tmp/hw-unit-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+    f->c.db = db_open(f->path, 1, err, sizeof err);
+    f->c.folder = text_folder_new();
+    if (!f->c.db || !f->c.folder || db_migrate(f->c.db, &applied, err, sizeof err) != 0)
+        return -1;
+    if (settlement_load(&f->c) <= 0)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    char p[128];
+
+    text_folder_free(f->c.folder);
+    db_close(f->c.db);
+    snprintf(p, sizeof p, "%s-wal", f->path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", f->path);
+    unlink(p);
+    unlink(f->path);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static long long count(sqlite3 *db, const char *table)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table); /* lint: trusted (test, constant names) */
+    return db_int(db, sql, NULL, -1);
+}
+
+static void migrations_apply_once_and_all_tables_are_strict(void **state)
+{
+    fixture_t *f = *state;
+    char err[256];
+    int applied = -1;
+    sqlite3_stmt *st;
+    int tables = 0;
+
+    assert_int_equal(db_schema_version(f->c.db), db_schema_latest());
+    assert_int_equal(db_migrate(f->c.db, &applied, err, sizeof err), 0);
+    assert_int_equal(applied, 0);
+    st = db_prepare(f->c.db, "SELECT name, sql FROM sqlite_master WHERE type = 'table'");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *sql = (const char *)sqlite3_column_text(st, 1);
+        tables++;
+        if (!strstr(sql, "STRICT"))
+            fail_msg("table %s is not STRICT", sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    /* Every entity of the data model has its table. */
+    assert_true(tables >= 30);
+    assert_int_equal(db_int(f->c.db, "PRAGMA foreign_keys", NULL, 0), 1);
+    assert_int_equal(db_int(f->c.db, "PRAGMA synchronous", NULL, 0), 2); /* FULL */
+}
+
+static void migrate_refuses_a_newer_database(void **state)
+{
+    fixture_t *f = *state;
+    char err[256] = "", sql[64];
+    int applied;
+
+    snprintf(sql, sizeof sql, "PRAGMA user_version=%d", db_schema_latest() + 1);
+    assert_int_equal(db_exec(f->c.db, sql), SQLITE_OK);
+    assert_int_equal(db_migrate(f->c.db, &applied, err, sizeof err), -1);
+    assert_non_null(strstr(err, "newer"));
+    snprintf(sql, sizeof sql, "PRAGMA user_version=%d", db_schema_latest());
+    db_exec(f->c.db, sql);
+}
+
+/* Create a person from JSON text; expect failure on field, or success. */
+static void expect_person(fixture_t *f, const char *json, int status, const char *field)
+{
+    json_t *body = json_loads(json, 0, NULL);
+    dom_err_t err = {0};
+    long long before = count(f->c.db, "persons"), hist = count(f->c.db, "history");
+    json_t *out;
+
+    assert_non_null(body);
+    out = dom_create(&f->c, &dom_person, body, &err);
+    json_decref(body);
+    if (status == 0) {
+        if (!out)
+            fail_msg("%s: unexpected %d %s: %s", json, err.status, err.field, err.detail);
+        assert_int_equal(count(f->c.db, "persons"), before + 1);
+        json_decref(out);
+        return;
+    }
+    if (out)
+        fail_msg("%s: accepted, expected %d on %s", json, status, field);
+    assert_int_equal(err.status, status);
+    assert_string_equal(err.field, field);
+    /* Nothing half-written. */
+    assert_int_equal(count(f->c.db, "persons"), before);
+    assert_int_equal(count(f->c.db, "history"), hist);
+    dom_err_clear(&err);
+}
+
+static void person_validation_names_the_field(void **state)
+{
+    fixture_t *f = *state;
+
+    expect_person(f, "{\"family_name\": \"Petrosyan\"}", 0, NULL);
+    expect_person(f, "{\"given_name\": \"Արամ\", \"birth_date\": \"1978~\", \"origin_settlement\": \"stepanakert\"}",
+                  0, NULL);
+    expect_person(f, "{\"family_name\": 7}", DOM_INVALID, "family_name");
+    expect_person(f, "{\"given_name\": \"\"}", DOM_INVALID, "family_name");
+    expect_person(f, "{\"family_name\": \"A\", \"sex\": \"f\"}", DOM_INVALID, "sex");
+    expect_person(f, "{\"family_name\": \"A\", \"birth_date\": \"1978-13\"}", DOM_INVALID, "birth_date");
+    expect_person(f, "{\"family_name\": \"A\", \"birth_date\": \"1978-02-30\"}", DOM_INVALID, "birth_date");
+    expect_person(f, "{\"family_name\": \"A\", \"birth_date\": \"2999\"}", DOM_INVALID, "birth_date");
+    expect_person(f, "{\"family_name\": \"A\", \"origin_settlement\": \"atlantis\"}", DOM_INVALID,
+                  "origin_settlement");
+    expect_person(f, "{\"family_name\": \"A\", \"household\": \"00000000-0000-4000-8000-000000000000\"}",
+                  DOM_INVALID, "household");
+    expect_person(f, "{\"family_name\": \"A\", \"household\": \"nope\"}", DOM_INVALID, "household");
+    expect_person(f, "{\"family_name\": \"A\", \"colour\": \"blue\"}", DOM_INVALID, "colour");
+    expect_person(f, "{\"family_name\": \"A\", \"current_country\": \"Armenia\"}", DOM_INVALID, "current_country");
+    expect_person(f, "{\"family_name\": \"A\", \"specific_needs\": [\"wings\"]}", DOM_INVALID, "specific_needs");
+    expect_person(f, "{\"family_name\": \"A\", \"consent_tracing\": \"yes\"}", DOM_INVALID, "consent_tracing");
+    expect_person(f, "{\"family_name\": \"A\", \"consent_tracing\": true}", DOM_INVALID, "consent_date");
+    expect_person(f, "{\"family_name\": \"A\\u0001\"}", DOM_INVALID, "family_name");
+    expect_person(f, "{\"family_name\": \"A\", \"name_script\": \"latn\"}", DOM_INVALID, "name_script");
+    expect_person(f, "{\"family_name\": \"A\", \"relation_to_head\": \"child\"}", DOM_INVALID, "relation_to_head");
+    {
+        char big[400];
+        memset(big, 'a', 150);
+        strcpy(big + 150, "\"}");
+        char json[512];
+        snprintf(json, sizeof json, "{\"family_name\": \"%s", big);
+        expect_person(f, json, DOM_INVALID, "family_name");
+    }
+}
+
+static void update_needs_the_current_version(void **state)
+{
+    fixture_t *f = *state;
+    dom_err_t err = {0};
+    json_t *body = json_pack("{s:s}", "family_name", "Sargsyan"), *p, *patch, *out;
+    const char *id;
+
+    p = dom_create(&f->c, &dom_person, body, &err);
+    assert_non_null(p);
+    id = json_string_value(json_object_get(p, "id"));
+    patch = json_pack("{s:s}", "given_name", "Narine");
+    out = dom_update(&f->c, &dom_person, id, -1, patch, &err);
+    assert_null(out);
+    assert_int_equal(err.status, DOM_NEED_VERSION);
+    dom_err_clear(&err);
+    out = dom_update(&f->c, &dom_person, id, 7, patch, &err);
+    assert_null(out);
+    assert_int_equal(err.status, DOM_STALE);
+    dom_err_clear(&err);
+    out = dom_update(&f->c, &dom_person, id, 1, patch, &err);
+    assert_non_null(out);
+    assert_int_equal(json_integer_value(json_object_get(out, "version")), 2);
+    assert_string_equal(json_string_value(json_object_get(out, "given_name")), "Narine");
+    json_decref(out);
+    /* The same change again changes nothing: no new version. */
+    out = dom_update(&f->c, &dom_person, id, 2, patch, &err);
+    assert_non_null(out);
+    assert_int_equal(json_integer_value(json_object_get(out, "version")), 2);
+    json_decref(out);
+    json_decref(patch);
+    json_decref(body);
+    json_decref(p);
+}
+
+static void return_state_machine(void **state)
+{
+    (void)state;
+    assert_true(return_move_allowed("registered", NULL, "counselled"));
+    assert_false(return_move_allowed("registered", NULL, "arrived"));
+    assert_false(return_move_allowed("registered", NULL, "scheduled"));
+    assert_true(return_move_allowed("scheduled", NULL, "ready"));
+    assert_true(return_move_allowed("in_transit", NULL, "suspended"));
+    assert_false(return_move_allowed("in_transit", NULL, "withdrawn"));
+    assert_true(return_move_allowed("suspended", "scheduled", "scheduled"));
+    assert_false(return_move_allowed("suspended", "scheduled", "ready"));
+    assert_true(return_move_allowed("suspended", "scheduled", "withdrawn"));
+    assert_false(return_move_allowed("arrived", NULL, "suspended"));
+    assert_true(return_move_allowed("arrived", NULL, "followed_up"));
+    assert_false(return_move_allowed("followed_up", NULL, "arrived"));
+    assert_false(return_move_allowed("withdrawn", NULL, "registered"));
+    {
+        json_t *m = return_allowed_moves("withdrawn", NULL);
+        assert_int_equal(json_array_size(m), 0);
+        json_decref(m);
+        m = return_allowed_moves("registered", NULL);
+        assert_int_equal(json_array_size(m), 3); /* counselled, suspended, withdrawn */
+        json_decref(m);
+    }
+}
+
+static void return_case_walks_and_refuses(void **state)
+{
+    fixture_t *f = *state;
+    dom_err_t err = {0};
+    json_t *body = json_pack("{s:s}", "family_name", "Avetisyan");
+    json_t *p = dom_create(&f->c, &dom_person, body, &err);
+    json_t *rc, *out;
+    const char *id;
+    static const char *const walk[] = {"counselled", "ready", "scheduled", "in_transit", "arrived", "followed_up"};
+
+    assert_non_null(p);
+    json_decref(body);
+    body = json_pack("{s:s, s:s, s:s}", "person", json_string_value(json_object_get(p, "id")), "intention",
+                     "wishes_to_return", "requested_date", "2024-03-01");
+    rc = dom_create(&f->c, &dom_return, body, &err);
+    json_decref(body);
+    assert_non_null(rc);
+    assert_string_equal(json_string_value(json_object_get(rc, "status")), "registered");
+    id = json_string_value(json_object_get(rc, "id"));
+
+    body = json_pack("{s:s}", "to", "arrived");
+    out = return_transition(&f->c, id, -1, body, &err);
+    json_decref(body);
+    assert_null(out);
+    assert_int_equal(err.status, DOM_CONFLICT);
+    assert_non_null(json_object_get(err.extra, "allowed_moves"));
+    dom_err_clear(&err);
+
+    body = json_pack("{s:s}", "to", "suspended");
+    out = return_transition(&f->c, id, -1, body, &err);
+    json_decref(body);
+    assert_null(out);
+    assert_string_equal(err.field, "reason");
+    dom_err_clear(&err);
+
+    for (int i = 0; i < 6; i++) {
+        body = json_pack("{s:s, s:s}", "to", walk[i], "date", "2024-04-01");
+        out = return_transition(&f->c, id, -1, body, &err);
+        json_decref(body);
+        if (!out)
+            fail_msg("move to %s refused: %s", walk[i], err.detail);
+        assert_string_equal(json_string_value(json_object_get(out, "status")), walk[i]);
+        if (i == 4)
+            assert_int_equal(json_integer_value(json_object_get(out, "days_to_arrival")), 31);
+        json_decref(out);
+    }
+    assert_int_equal(db_int(f->c.db, "SELECT count(*) FROM return_transitions", NULL, 0), 6);
+    json_decref(rc);
+    json_decref(p);
+}
+
+static void return_case_needs_one_subject(void **state)
+{
+    fixture_t *f = *state;
+    dom_err_t err = {0};
+    json_t *body = json_pack("{s:s}", "intention", "undecided");
+    json_t *out = dom_create(&f->c, &dom_return, body, &err);
+
+    assert_null(out);
+    assert_int_equal(err.status, DOM_INVALID);
+    assert_string_equal(err.field, "household");
+    dom_err_clear(&err);
+    json_decref(body);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(migrations_apply_once_and_all_tables_are_strict, setup, teardown),
+        cmocka_unit_test_setup_teardown(migrate_refuses_a_newer_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(person_validation_names_the_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_needs_the_current_version, setup, teardown),
+        cmocka_unit_test(return_state_machine),
+        cmocka_unit_test_setup_teardown(return_case_walks_and_refuses, setup, teardown),
+        cmocka_unit_test_setup_teardown(return_case_needs_one_subject, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
