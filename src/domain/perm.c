@@ -20,19 +20,37 @@ static const char *const names[PERM__COUNT] = {
     [PERM_SETTLEMENT_READ] = "settlement.read",
     [PERM_USER_ADMIN] = "user.admin",
     [PERM_AUDIT_READ] = "audit.read",
+    [PERM_DETAINEE_READ] = "detainee.read",
+    [PERM_DETAINEE_WRITE] = "detainee.write",
+    [PERM_TRACING_READ] = "tracing.read",
+    [PERM_TRACING_WRITE] = "tracing.write",
+    [PERM_INCIDENT_READ] = "incident.read",
+    [PERM_INCIDENT_WRITE] = "incident.write",
+    [PERM_LINK_READ] = "link.read",
+    [PERM_LINK_WRITE] = "link.write",
+    [PERM_COMMITMENT_READ] = "commitment.read",
+    [PERM_COMMITMENT_WRITE] = "commitment.write",
+    [PERM_INDICATOR_READ] = "indicator.read",
+    [PERM_DUPLICATE_REVIEW] = "duplicate.review",
+    [PERM_EXPORT] = "export",
 };
 
 /* Which permissions each role holds beyond PERM_PUBLIC and PERM_AUTH. */
 static const struct {
     const char *role;
-    perm_t      perms[12];
+    perm_t      perms[16];
 } matrix[] = {
     {"registrar", {PERM_PERSON_READ, PERM_PERSON_WRITE, PERM_HOUSEHOLD_READ, PERM_HOUSEHOLD_WRITE,
-                   PERM_RETURN_READ, PERM_RETURN_WRITE, PERM_SETTLEMENT_READ}},
-    {"tracing_officer", {PERM_PERSON_READ, PERM_HOUSEHOLD_READ, PERM_RETURN_READ, PERM_SETTLEMENT_READ}},
-    {"detention_officer", {PERM_PERSON_READ, PERM_SETTLEMENT_READ}},
-    {"monitor", {PERM_RETURN_READ, PERM_SETTLEMENT_READ}},
-    {"analyst", {PERM_SETTLEMENT_READ}},
+                   PERM_RETURN_READ, PERM_RETURN_WRITE, PERM_SETTLEMENT_READ, PERM_DUPLICATE_REVIEW,
+                   PERM_LINK_READ, PERM_INDICATOR_READ}},
+    {"tracing_officer", {PERM_PERSON_READ, PERM_HOUSEHOLD_READ, PERM_RETURN_READ, PERM_SETTLEMENT_READ,
+                         PERM_DETAINEE_READ, PERM_TRACING_READ, PERM_TRACING_WRITE, PERM_DUPLICATE_REVIEW,
+                         PERM_INDICATOR_READ}},
+    {"detention_officer", {PERM_PERSON_READ, PERM_SETTLEMENT_READ, PERM_DETAINEE_READ, PERM_DETAINEE_WRITE,
+                           PERM_INDICATOR_READ}},
+    {"monitor", {PERM_RETURN_READ, PERM_SETTLEMENT_READ, PERM_INCIDENT_READ, PERM_INCIDENT_WRITE, PERM_LINK_READ,
+                 PERM_LINK_WRITE, PERM_COMMITMENT_READ, PERM_COMMITMENT_WRITE, PERM_INDICATOR_READ}},
+    {"analyst", {PERM_SETTLEMENT_READ, PERM_INDICATOR_READ, PERM_LINK_READ, PERM_COMMITMENT_READ}},
     {"auditor", {PERM_AUDIT_READ}},
 };
 

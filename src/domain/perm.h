@@ -18,6 +18,19 @@ typedef enum perm {
     PERM_SETTLEMENT_READ,
     PERM_USER_ADMIN,      /* users and organisations */
     PERM_AUDIT_READ,
+    PERM_DETAINEE_READ,
+    PERM_DETAINEE_WRITE,
+    PERM_TRACING_READ,
+    PERM_TRACING_WRITE,   /* tracing requests, their matches and reviews */
+    PERM_INCIDENT_READ,
+    PERM_INCIDENT_WRITE,
+    PERM_LINK_READ,
+    PERM_LINK_WRITE,
+    PERM_COMMITMENT_READ,
+    PERM_COMMITMENT_WRITE,
+    PERM_INDICATOR_READ,  /* aggregates: counts, durations, no names */
+    PERM_DUPLICATE_REVIEW,/* the duplicate review queue: merge, reject */
+    PERM_EXPORT,          /* bulk exports */
     PERM__COUNT
 } perm_t;
 
