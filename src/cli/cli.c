@@ -18,7 +18,10 @@
 #include "domain/users.h"
 #include "http/http.h"
 #include "store/auth_store.h"
+#include "sec/audit.h"
+#include "sec/crypt.h"
 #include "store/db.h"
+#include "store/protected.h"
 #include "util/log.h"
 #include "version.h"
 
@@ -84,6 +87,15 @@ int cli_open_current(const char *cmd, const char *path, dom_ctx_t *c)
         return cli_fail(cmd, "database %s is at schema %d, this program needs %d: run homeward migrate", path, v,
                         db_schema_latest());
     }
+    return 0;
+}
+
+int cli_load_key(const char *cmd, const char *path)
+{
+    char err[512];
+
+    if (crypt_load(path, err, sizeof err) != 0)
+        return cli_fail(cmd, "%s", err);
     return 0;
 }
 
@@ -166,7 +178,8 @@ static int cmd_init(int argc, char **argv)
     static const struct option opts[] = {{"db", 1, 0, 'd'}, {"admin", 1, 0, 'a'}, {"organisation", 1, 0, 'o'},
                                          {"help", 0, 0, 'h'}, {0}};
     const char *path = cli_default_db(), *admin = "admin", *org = "Homeward";
-    char err[512], password[AUTH_SECRET_MAX], now[32];
+    char err[512], password[AUTH_SECRET_MAX], now[32], keypath[4096];
+    int made_key = 0;
     dom_ctx_t c;
     dom_err_t derr = {0};
     json_t *body, *user;
@@ -191,17 +204,36 @@ static int cmd_init(int argc, char **argv)
     }
     if (access(path, F_OK) == 0)
         return cli_fail("init", "%s already exists: use homeward migrate to upgrade it", path);
+    crypt_key_path(path, keypath, sizeof keypath);
+    if (!getenv("HOMEWARD_KEY") || !*getenv("HOMEWARD_KEY")) {
+        if (access(keypath, F_OK) == 0)
+            return cli_fail("init", "key file %s already exists: move it away or reuse it with HOMEWARD_KEY_FILE",
+                            keypath);
+        if (crypt_create_key_file(keypath, err, sizeof err) != 0)
+            return cli_fail("init", "%s", err);
+        made_key = 1;
+    }
+    if (crypt_load(path, err, sizeof err) != 0) {
+        if (made_key)
+            unlink(keypath);
+        return cli_fail("init", "%s", err);
+    }
     {
         /* Create the file private to its owner before SQLite opens it. */
         mode_t old = umask(077);
         int rc = cli_open("init", path, 1, &c);
         umask(old);
-        if (rc)
+        if (rc) {
+            if (made_key)
+                unlink(keypath);
             return rc;
+        }
     }
     if (db_migrate(c.db, &applied, err, sizeof err) != 0) {
         cli_close(&c);
         unlink(path);
+        if (made_key)
+            unlink(keypath);
         return cli_fail("init", "%s", err);
     }
     n = settlement_load(&c);
@@ -215,9 +247,14 @@ static int cmd_init(int argc, char **argv)
             cli_print_dom_error("init", &derr);
         cli_close(&c);
         unlink(path);
+        if (made_key)
+            unlink(keypath);
         return cli_fail("init", "could not create the first user");
     }
     printf("created %s (schema %d, %d settlements)\n", path, db_schema_version(c.db), n);
+    if (made_key)
+        printf("key file: %s (mode 0600; back it up apart from the database: without it protected fields are lost)\n",
+               keypath);
     printf("admin user: %s\nadmin password: %s\n", admin, password);
     printf("(shown once: keep it safe, or set a new one with homeward user passwd %s)\n", admin);
     sodium_memzero(password, sizeof password);
@@ -261,8 +298,63 @@ static int cmd_serve(int argc, char **argv)
     if ((rc = cli_open_current("serve", cfg.db_path, &c)))
         return rc;
     cli_close(&c);
+    if ((rc = cli_load_key("serve", cfg.db_path)))
+        return rc;
     log_set_verbose(verbose);
     return http_serve(&cfg);
+}
+
+static int cmd_key(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", 1, 0, 'd'}, {"help", 0, 0, 'h'}, {0}};
+    const char *path = cli_default_db();
+    char err[512];
+    long long count = 0;
+    dom_ctx_t c;
+    int o, rc;
+
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (o == 'd')
+            path = optarg;
+        else if (o == 'h') {
+            printf("usage: homeward key rotate [--db PATH]\n\n"
+                   "Make a new data key and re-seal every protected field under it in one\n"
+                   "transaction, then replace the key file. Stop the server first. An interrupted\n"
+                   "rotation is finished by running it again.\n\n" HELP_DB);
+            return 0;
+        } else
+            return cli_usage("key", "unknown option");
+    }
+    if (optind >= argc || strcmp(argv[optind], "rotate") != 0)
+        return cli_usage("key", "say rotate");
+    if ((rc = cli_open_current("key", path, &c)))
+        return rc;
+    if ((rc = cli_load_key("key", path))) {
+        cli_close(&c);
+        return rc;
+    }
+    /* After a crash mid-rotation both keys are loaded: just re-seal. */
+    if (!crypt_rotating() && crypt_rotate_begin(path, err, sizeof err) != 0) {
+        cli_close(&c);
+        return cli_fail("key", "%s", err);
+    }
+    if (db_begin(c.db) != SQLITE_OK || store_reseal_all(c.db, crypt_reseal, &count) != SQLITE_OK ||
+        db_commit(c.db) != SQLITE_OK) {
+        db_rollback(c.db);
+        cli_close(&c);
+        return cli_fail("key", "re-sealing failed and was rolled back; the old key still opens everything");
+    }
+    if (crypt_rotate_finish(path, err, sizeof err) != 0) {
+        cli_close(&c);
+        return cli_fail("key", "%s (the data is sealed with the new key in %s.key.new)", err, path);
+    }
+    {
+        audit_entry_t ae = {0, 0, "key.rotate", NULL, NULL, NULL, NULL, "cli"};
+        audit_add(c.db, &ae);
+    }
+    printf("rotated: %lld protected values re-sealed under the new key\n", count);
+    cli_close(&c);
+    return 0;
 }
 
 /* ---- the table ---- */
@@ -277,6 +369,7 @@ static const struct {
     {"serve", cmd_serve, "serve the JSON API"},
     {"user", cmd_user, "add, list, disable users; set passwords"},
     {"token", cmd_token, "create and revoke API tokens for scripts"},
+    {"key", cmd_key, "rotate the key that seals protected fields"},
     {"demo", cmd_demo, "fill a database with generated, clearly synthetic records"},
     {"routes", cmd_routes, "print the API's route table (for tooling)"},
     {"version", cmd_version, "print the version"},

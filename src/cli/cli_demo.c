@@ -518,6 +518,10 @@ int cmd_demo(int argc, char **argv)
     }
     if ((rc = cli_open_current("demo", path, &c)))
         return rc;
+    if ((rc = cli_load_key("demo", path))) {
+        cli_close(&c);
+        return rc;
+    }
     d.rng = (uint64_t)seed * 0x9E3779B97F4A7C15ULL + 1;
     d.target = (int)persons;
     if (load_names(&d) != 0 || load_places(&d, &c) != 0) {

@@ -18,6 +18,8 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 int cli_open(const char *cmd, const char *path, int create, dom_ctx_t *c);
 int cli_open_current(const char *cmd, const char *path, dom_ctx_t *c);
 void cli_close(dom_ctx_t *c);
+/* Load the sealing keys for the database at path; 0 or an exit code. */
+int cli_load_key(const char *cmd, const char *path);
 void cli_print_dom_error(const char *cmd, dom_err_t *err);
 /* Read one line from stdin without its newline; 0 or 1. */
 int cli_read_password(const char *cmd, char *out, size_t n);

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "sec/crypt.h"
 #include "store/db.h"
 #include "util/buf.h"
 #include "util/hwnum.h"
@@ -46,6 +49,26 @@ long long rec_key(sqlite3 *db, const char *table, const char *uuid)
     id = db_int(db, buf_str(&sql), uuid, 0);
     buf_free(&sql);
     return id;
+}
+
+char *rec_uuid(sqlite3 *db, const char *table, long long id)
+{
+    buf_t sql = BUF_INIT;
+    sqlite3_stmt *st;
+    char *uuid = NULL;
+
+    buf_puts(&sql, "SELECT uuid FROM ");
+    buf_puts(&sql, table);
+    buf_puts(&sql, " WHERE id = ?");
+    st = db_prepare(db, buf_str(&sql));
+    buf_free(&sql);
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        uuid = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return uuid;
 }
 
 int rec_settlement_exists(sqlite3 *db, const char *id)
@@ -122,7 +145,16 @@ json_t *rec_get(sqlite3 *db, const rec_entity_t *e, long long id)
             if (!v)
                 v = json_array();
         } else if (f->flags & RF_PROTECTED) {
-            v = json_stringn((const char *)sqlite3_column_blob(st, c), (size_t)sqlite3_column_bytes(st, c));
+            char *plain;
+            if (crypt_open((const char *)sqlite3_column_text(st, C_UUID), f->column, sqlite3_column_blob(st, c),
+                           (size_t)sqlite3_column_bytes(st, c), &plain) == 0) {
+                v = json_string(plain);
+                sodium_memzero(plain, strlen(plain));
+                free(plain);
+            } else {
+                log_error("a protected field of %s %lld cannot be opened (wrong key or altered)", e->kind, id);
+                v = json_null();
+            }
         } else {
             v = json_string((const char *)sqlite3_column_text(st, c));
         }
@@ -146,11 +178,22 @@ done:
     return o;
 }
 
-/* Bind value v of field f at position i. */
-static int bind_val(sqlite3_stmt *st, int i, const rec_field_t *f, const rec_val_t *v)
+/* Bind value v of field f at position i; protected values are sealed for
+ * the record uuid. Returns an SQLite code. */
+static int bind_val(sqlite3_stmt *st, int i, const rec_field_t *f, const rec_val_t *v, const char *uuid)
 {
     if (v->null)
         return sqlite3_bind_null(st, i);
+    if (f->flags & RF_PROTECTED) {
+        unsigned char *sealed;
+        size_t n;
+
+        if (crypt_seal(uuid, f->column, v->s, strlen(v->s), &sealed, &n) != 0) {
+            log_error("cannot seal a protected field: no key loaded");
+            return SQLITE_ERROR;
+        }
+        return sqlite3_bind_blob(st, i, sealed, (int)n, free);
+    }
     switch (f->type) {
     case RT_INT:
     case RT_BOOL:
@@ -159,8 +202,6 @@ static int bind_val(sqlite3_stmt *st, int i, const rec_field_t *f, const rec_val
     case RT_REAL:
         return sqlite3_bind_double(st, i, v->d);
     default:
-        if (f->flags & RF_PROTECTED)
-            return sqlite3_bind_blob(st, i, v->s, (int)strlen(v->s), SQLITE_TRANSIENT);
         return sqlite3_bind_text(st, i, v->s, -1, SQLITE_TRANSIENT);
     }
 }
@@ -231,8 +272,10 @@ int rec_insert(sqlite3 *db, const rec_entity_t *e, const rec_val_t *v, const rec
         n++;
     }
     for (int i = 0; i < e->nfields; i++)
-        if (writable(&e->fields[i], &v[i]))
-            bind_val(st, n++, &e->fields[i], &v[i]);
+        if (writable(&e->fields[i], &v[i]) && bind_val(st, n++, &e->fields[i], &v[i], uuid) != SQLITE_OK) {
+            sqlite3_finalize(st);
+            return SQLITE_ERROR;
+        }
     rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         log_error("insert into %s failed: %s", e->table, sqlite3_errmsg(db));
@@ -246,7 +289,10 @@ int rec_update(sqlite3 *db, const rec_entity_t *e, long long id, long long versi
     buf_t sql = BUF_INIT;
     sqlite3_stmt *st;
     int rc, n = 1;
+    char *uuid = rec_uuid(db, e->table, id);
 
+    if (!uuid)
+        return SQLITE_ERROR;
     buf_puts(&sql, "UPDATE ");
     buf_puts(&sql, e->table);
     buf_puts(&sql, " SET version = version + 1, updated_at = ?, updated_by = ?");
@@ -260,15 +306,21 @@ int rec_update(sqlite3 *db, const rec_entity_t *e, long long id, long long versi
     buf_puts(&sql, " WHERE id = ? AND version = ?");
     st = db_prepare(db, buf_str(&sql));
     buf_free(&sql);
-    if (!st)
+    if (!st) {
+        free(uuid);
         return SQLITE_ERROR;
+    }
     sqlite3_bind_text(st, n++, a->now, -1, SQLITE_TRANSIENT);
     if (a->user_id)
         sqlite3_bind_int64(st, n, a->user_id);
     n++;
     for (int i = 0; i < e->nfields; i++)
-        if (writable(&e->fields[i], &v[i]))
-            bind_val(st, n++, &e->fields[i], &v[i]);
+        if (writable(&e->fields[i], &v[i]) && bind_val(st, n++, &e->fields[i], &v[i], uuid) != SQLITE_OK) {
+            sqlite3_finalize(st);
+            free(uuid);
+            return SQLITE_ERROR;
+        }
+    free(uuid);
     sqlite3_bind_int64(st, n++, id);
     sqlite3_bind_int64(st, n++, version);
     rc = sqlite3_step(st);

@@ -91,6 +91,8 @@ int rec_field_index(const rec_entity_t *e, const char *name);
 
 /* Key of the record with this uuid in table, or 0. */
 long long rec_key(sqlite3 *db, const char *table, const char *uuid);
+/* The uuid of record id in table (malloc'd), or NULL. */
+char *rec_uuid(sqlite3 *db, const char *table, long long id);
 /* 1 when a settlement with this id exists. */
 int rec_settlement_exists(sqlite3 *db, const char *id);
 

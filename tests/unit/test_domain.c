@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "domain/domain.h"
+#include "sec/crypt.h"
 #include "store/db.h"
 
 typedef struct fixture {
@@ -24,13 +25,16 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof *f);
-    char err[256];
+    char err[256], key[128];
     int applied;
 
     strcpy(f->dir, "/tmp/hw-unit-XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
     snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+    snprintf(key, sizeof key, "%s.key", f->path);
+    if (crypt_create_key_file(key, err, sizeof err) != 0 || crypt_load(f->path, err, sizeof err) != 0)
+        return -1;
     f->c.db = db_open(f->path, 1, err, sizeof err);
     f->c.folder = text_folder_new();
     if (!f->c.db || !f->c.folder || db_migrate(f->c.db, &applied, err, sizeof err) != 0)
@@ -52,6 +56,9 @@ static int teardown(void **state)
     unlink(p);
     snprintf(p, sizeof p, "%s-shm", f->path);
     unlink(p);
+    snprintf(p, sizeof p, "%s.key", f->path);
+    unlink(p);
+    crypt_unload();
     unlink(f->path);
     rmdir(f->dir);
     free(f);
