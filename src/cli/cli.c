@@ -357,6 +357,79 @@ static int cmd_key(int argc, char **argv)
     return 0;
 }
 
+static int cmd_audit(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", 1, 0, 'd'}, {"against", 1, 0, 'a'}, {"export", 0, 0, 'e'},
+                                         {"help", 0, 0, 'h'}, {0}};
+    const char *path = cli_default_db(), *against = NULL, *verb;
+    char report[512];
+    json_t *ext = NULL;
+    dom_ctx_t c;
+    int o, rc, export = 0;
+
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (o == 'd')
+            path = optarg;
+        else if (o == 'a')
+            against = optarg;
+        else if (o == 'e')
+            export = 1;
+        else if (o == 'h') {
+            printf("usage: homeward audit verify [--against CHECKPOINT.json] [--db PATH]\n"
+                   "       homeward audit checkpoint [--export] [--db PATH]\n\n"
+                   "verify replays the hash chain and every signed checkpoint and names the first\n"
+                   "broken entry (exit 1 when broken). --against also checks a checkpoint exported\n"
+                   "earlier and kept elsewhere, which reveals a rollback of the whole log.\n"
+                   "checkpoint signs the current head now; --export prints it as JSON for a\n"
+                   "partner organisation to keep.\n\n" HELP_DB);
+            return 0;
+        } else
+            return cli_usage("audit", "unknown option");
+    }
+    if (optind >= argc)
+        return cli_usage("audit", "say verify or checkpoint");
+    verb = argv[optind];
+    if (strcmp(verb, "verify") && strcmp(verb, "checkpoint"))
+        return cli_usage("audit", "unknown action '%s'", verb);
+    if (against) {
+        json_error_t je;
+        ext = json_load_file(against, 0, &je);
+        if (!ext)
+            return cli_usage("audit", "--against %s: not a JSON checkpoint (%s)", against, je.text);
+    }
+    if ((rc = cli_open_current("audit", path, &c)) || (rc = cli_load_key("audit", path))) {
+        json_decref(ext);
+        if (c.db)
+            cli_close(&c);
+        return rc;
+    }
+    if (strcmp(verb, "verify") == 0) {
+        rc = audit_verify(c.db, ext, report, sizeof report);
+        if (rc == 0)
+            printf("%s\n", report);
+        else
+            fprintf(stderr, "homeward audit: %s\n", report);
+        rc = rc == 0 ? 0 : 1;
+    } else {
+        if (db_begin(c.db) != SQLITE_OK || audit_checkpoint(c.db) != SQLITE_OK || db_commit(c.db) != SQLITE_OK) {
+            db_rollback(c.db);
+            rc = cli_fail("audit", "cannot write a checkpoint");
+        } else {
+            json_t *j = audit_checkpoint_json(c.db);
+            if (export && j) {
+                json_dumpf(j, stdout, JSON_INDENT(2));
+                putchar('\n');
+            } else if (j) {
+                printf("checkpoint signed: %lld entries\n", (long long)json_integer_value(json_object_get(j, "size")));
+            }
+            json_decref(j);
+        }
+    }
+    json_decref(ext);
+    cli_close(&c);
+    return rc;
+}
+
 /* ---- the table ---- */
 
 static const struct {
@@ -369,6 +442,7 @@ static const struct {
     {"serve", cmd_serve, "serve the JSON API"},
     {"user", cmd_user, "add, list, disable users; set passwords"},
     {"token", cmd_token, "create and revoke API tokens for scripts"},
+    {"audit", cmd_audit, "verify the audit log; sign and export its head"},
     {"key", cmd_key, "rotate the key that seals protected fields"},
     {"demo", cmd_demo, "fill a database with generated, clearly synthetic records"},
     {"routes", cmd_routes, "print the API's route table (for tooling)"},

@@ -93,9 +93,12 @@ static int exec_id(sqlite3 *db, const char *sql, long long id, const char *text)
 
 int store_user_set_password(sqlite3 *db, long long id, const char *hash, const char *now)
 {
-    sqlite3_stmt *st = db_prepare(db, "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?");
+    sqlite3_stmt *st;
     int rc;
 
+    db_unprotect_users();
+    st = db_prepare(db, "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?");
+    db_protect_users();
     if (!st)
         return SQLITE_ERROR;
     db_bind_text(st, 1, hash);
@@ -110,9 +113,12 @@ int store_user_set_password(sqlite3 *db, long long id, const char *hash, const c
 
 int store_user_set_disabled(sqlite3 *db, long long id, int disabled, const char *now)
 {
-    int rc = exec_id(db, disabled ? "UPDATE users SET disabled = 1 WHERE id = ?"
-                                  : "UPDATE users SET disabled = 0 WHERE id = ?", id, NULL);
+    int rc;
 
+    db_unprotect_users();
+    rc = exec_id(db, disabled ? "UPDATE users SET disabled = 1 WHERE id = ?"
+                              : "UPDATE users SET disabled = 0 WHERE id = ?", id, NULL);
+    db_protect_users();
     if (rc != SQLITE_OK || !disabled)
         return rc;
     rc = exec_id(db, "DELETE FROM sessions WHERE user_id = ?", id, NULL);
@@ -170,7 +176,12 @@ json_t *store_user_json(sqlite3 *db, long long id)
 
 int store_user_login_ok(sqlite3 *db, long long id, const char *now)
 {
-    return exec_id(db, "UPDATE users SET last_login_at = ? WHERE id = ?", id, now);
+    int rc;
+
+    db_unprotect_users();
+    rc = exec_id(db, "UPDATE users SET last_login_at = ? WHERE id = ?", id, now);
+    db_protect_users();
+    return rc;
 }
 
 long long store_org_ensure(sqlite3 *db, const char *name, const char *kind, const char *now)

@@ -20,6 +20,40 @@ static const char *const pragmas =
     "PRAGMA trusted_schema=OFF;"
     "PRAGMA secure_delete=ON;";
 
+/* Defence in depth (after Fossil's db_protect): the audit log can only be
+ * appended to, and users only change inside an explicit scope, whatever
+ * SQL a bug or an injection might bring. Scopes are per thread: a
+ * connection is used by one thread at a time, and the authorizer runs
+ * where the statement is prepared. */
+static _Thread_local int users_unprotected;
+
+void db_unprotect_users(void)
+{
+    users_unprotected = 1;
+}
+
+void db_protect_users(void)
+{
+    users_unprotected = 0;
+}
+
+static int authorizer(void *cls, int action, const char *a, const char *b, const char *dbname, const char *trigger)
+{
+    (void)cls;
+    (void)b;
+    (void)dbname;
+    (void)trigger;
+    if (action == SQLITE_UPDATE || action == SQLITE_DELETE) {
+        if (a && (strcmp(a, "audit") == 0 || strcmp(a, "audit_checkpoints") == 0))
+            return SQLITE_DENY;
+        if (a && strcmp(a, "users") == 0 && !users_unprotected)
+            return SQLITE_DENY;
+    }
+    if (action == SQLITE_DROP_TABLE && a && (strcmp(a, "audit") == 0 || strcmp(a, "audit_checkpoints") == 0))
+        return SQLITE_DENY;
+    return SQLITE_OK;
+}
+
 sqlite3 *db_open(const char *path, int create, char *err, size_t errlen)
 {
     sqlite3 *db = NULL;
@@ -41,6 +75,7 @@ sqlite3 *db_open(const char *path, int create, char *err, size_t errlen)
         sqlite3_close(db);
         return NULL;
     }
+    sqlite3_set_authorizer(db, authorizer, NULL);
     return db;
 }
 

@@ -29,6 +29,11 @@ int db_schema_version(sqlite3 *db);
  * Returns 0, or -1 with a reason in err. */
 int db_migrate(sqlite3 *db, int *applied, char *err, size_t errlen);
 
+/* Allow (and forbid again) UPDATE and DELETE on the users table on this
+ * thread. The audit tables can never be updated or deleted from. */
+void db_unprotect_users(void);
+void db_protect_users(void);
+
 /* BEGIN IMMEDIATE (write), COMMIT, ROLLBACK. 0 or an SQLite code. */
 int db_begin(sqlite3 *db);
 int db_commit(sqlite3 *db);

@@ -209,6 +209,26 @@ static void update_needs_the_current_version(void **state)
     json_decref(p);
 }
 
+static void audit_log_is_append_only_for_the_program(void **state)
+{
+    fixture_t *f = *state;
+    dom_err_t err = {0};
+    json_t *body = json_pack("{s:s}", "family_name", "Hakobyan");
+    json_t *p = dom_create(&f->c, &dom_person, body, &err);
+    long long n = count(f->c.db, "audit");
+
+    assert_non_null(p);
+    assert_true(n >= 1);
+    /* The authorizer refuses edits of the log and of users outside a scope. */
+    assert_int_not_equal(sqlite3_exec(f->c.db, "UPDATE audit SET action = 'x'", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(f->c.db, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(f->c.db, "DROP TABLE audit", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(f->c.db, "UPDATE users SET role = 'admin'", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(count(f->c.db, "audit"), n);
+    json_decref(p);
+    json_decref(body);
+}
+
 static void return_state_machine(void **state)
 {
     (void)state;
@@ -307,6 +327,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(migrate_refuses_a_newer_database, setup, teardown),
         cmocka_unit_test_setup_teardown(person_validation_names_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(update_needs_the_current_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(audit_log_is_append_only_for_the_program, setup, teardown),
         cmocka_unit_test(return_state_machine),
         cmocka_unit_test_setup_teardown(return_case_walks_and_refuses, setup, teardown),
         cmocka_unit_test_setup_teardown(return_case_needs_one_subject, setup, teardown),
