@@ -60,7 +60,7 @@ void api_entity_get(http_req_t *r, const dom_entity_t *d)
 
     if (!valid_id(r, d))
         return;
-    out = dom_get(http_ctx(r), d, http_param(r, 0), &err);
+    out = dom_get_revealed(http_ctx(r), d, http_param(r, 0), http_query(r, "reveal"), http_query(r, "purpose"), &err);
     if (!out)
         http_dom_error(r, &err);
     else

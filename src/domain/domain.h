@@ -80,6 +80,16 @@ json_t *dom_create(dom_ctx_t *c, const dom_entity_t *d, json_t *body, dom_err_t 
 json_t *dom_update(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, long long if_version,
                    json_t *body, dom_err_t *err);
 json_t *dom_get(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, dom_err_t *err);
+/* Read one record with some protected fields shown: reveal is a comma list
+ * of field names, purpose a code from the purpose list; the role must be
+ * allowed to see each field, and the reveal is audited with its purpose.
+ * Without reveal, protected fields are withheld and listed under
+ * "protected". */
+json_t *dom_get_revealed(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, const char *reveal,
+                         const char *purpose, dom_err_t *err);
+/* The organisation whose restricted records this caller may see; -1 for
+ * the system itself (command-line jobs), which sees all. */
+long long dom_viewer_org(dom_ctx_t *c);
 /* params: the query parameters as a JSON object of strings. Answers
  * {"items": [...], "next": cursor or null}. */
 json_t *dom_list(dom_ctx_t *c, const dom_entity_t *d, json_t *params, dom_err_t *err);

@@ -20,6 +20,7 @@ static const rec_field_t fields[] = {
     {"declared_size", "declared_size", RT_INT, RF_SORT, 1, 100},
     {"notes", "notes", RT_TEXT, RF_MULTILINE, 0, 2000},
     {"record_status", "record_status", RT_ENUM, RF_FILTER, 0, 0, record_statuses},
+    {"restricted", "restricted", RT_BOOL, RF_FILTER, 0, 0},
 };
 
 static const rec_entity_t household_rec = {
@@ -45,7 +46,7 @@ static int household_prepare(dom_ctx_t *c, json_t *rec, rec_val_t *v, int creati
 
 static void household_decorate(dom_ctx_t *c, long long id, json_t *rec)
 {
-    json_t *members = store_household_members(c->db, id);
+    json_t *members = store_household_members(c->db, id, dom_viewer_org(c));
 
     json_object_set_new(rec, "size", json_integer((json_int_t)json_array_size(members)));
     json_object_set_new(rec, "members", members);

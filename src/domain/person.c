@@ -52,6 +52,7 @@ static const rec_field_t fields[] = {
     {"record_status", "record_status", RT_ENUM, RF_FILTER, 0, 0, record_statuses},
     {"source", "source", RT_TEXT, RF_FILTER, 0, 200},
     {"notes", "notes", RT_TEXT, RF_MULTILINE, 0, 2000},
+    {"restricted", "restricted", RT_BOOL, RF_FILTER, 0, 0},
 };
 
 static const rec_entity_t person_rec = {

@@ -124,12 +124,35 @@ static int write_trail(dom_ctx_t *c, const dom_entity_t *d, long long id, json_t
     return rc;
 }
 
-/* Remove what this reader may not see. */
-static void redact(dom_ctx_t *c, const rec_entity_t *e, json_t *o)
+long long dom_viewer_org(dom_ctx_t *c)
 {
-    for (int i = 0; i < e->nfields; i++)
-        if ((e->fields[i].flags & RF_PROTECTED) && !perm_sees_protected(c->role, e->kind, e->fields[i].name))
-            json_object_del(o, e->fields[i].name);
+    return c->role ? c->org_id : -1;
+}
+
+/* Withhold protected fields unless revealed (each reveal was checked and
+ * audited by the caller); list under "protected" which ones hold a value,
+ * so a reader knows there is something to ask for. */
+static void redact(dom_ctx_t *c, const rec_entity_t *e, json_t *o, const char *const *reveal)
+{
+    json_t *held = json_array();
+
+    (void)c;
+    for (int i = 0; i < e->nfields; i++) {
+        const rec_field_t *f = &e->fields[i];
+        json_t *v;
+        int shown = 0;
+
+        if (!(f->flags & RF_PROTECTED))
+            continue;
+        v = json_object_get(o, f->name);
+        if (v && !json_is_null(v))
+            json_array_append_new(held, json_string(f->name));
+        for (int k = 0; reveal && reveal[k]; k++)
+            shown |= strcmp(reveal[k], f->name) == 0;
+        if (!shown)
+            json_object_del(o, f->name);
+    }
+    json_object_set_new(o, "protected", held);
 }
 
 json_t *dom_create(dom_ctx_t *c, const dom_entity_t *d, json_t *body, dom_err_t *err)
@@ -169,7 +192,7 @@ json_t *dom_create(dom_ctx_t *c, const dom_entity_t *d, json_t *body, dom_err_t 
     }
     if (d->decorate)
         d->decorate(c, id, out);
-    redact(c, e, out);
+    redact(c, e, out, NULL);
 done:
     if (!out)
         dom_rollback(c);
@@ -196,7 +219,7 @@ json_t *dom_update(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, long l
         goto done;
     }
     id = rec_key(c->db, e->table, uuid);
-    old = id ? rec_get(c->db, e, id) : NULL;
+    old = id && rec_visible(c->db, e, id, dom_viewer_org(c)) ? rec_get(c->db, e, id) : NULL;
     if (!old) {
         dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", e->kind, uuid);
         goto done;
@@ -255,7 +278,7 @@ json_t *dom_update(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, long l
     }
     if (d->decorate)
         d->decorate(c, id, out);
-    redact(c, e, out);
+    redact(c, e, out, NULL);
 done:
     if (!out)
         dom_rollback(c);
@@ -267,16 +290,96 @@ done:
 
 json_t *dom_get(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, dom_err_t *err)
 {
-    long long id = rec_key(c->db, d->rec->table, uuid);
-    json_t *o = id ? rec_get(c->db, d->rec, id) : NULL;
+    return dom_get_revealed(c, d, uuid, NULL, NULL, err);
+}
 
-    if (!o) {
-        dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", d->rec->kind, uuid);
+static const char *const purposes[] = {"registration", "return_assistance", "tracing", "family_reunification",
+                                       "protection", "medical", "legal", "data_subject_request",
+                                       "audit_investigation", NULL};
+
+json_t *dom_get_revealed(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, const char *reveal,
+                         const char *purpose, dom_err_t *err)
+{
+    const rec_entity_t *e = d->rec;
+    long long id = rec_key(c->db, e->table, uuid);
+    const char *fields[16];
+    char list[256], *save = NULL;
+    int n = 0, known = 0;
+    json_t *o;
+
+    if (!id || !rec_visible(c->db, e, id, dom_viewer_org(c))) {
+        dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", e->kind, uuid);
         return NULL;
+    }
+    if (reveal && *reveal) {
+        snprintf(list, sizeof list, "%s", reveal);
+        for (char *w = strtok_r(list, ",", &save); w && n < 15; w = strtok_r(NULL, ",", &save)) {
+            int i = rec_field_index(e, w);
+            if (i < 0 || !(e->fields[i].flags & RF_PROTECTED)) {
+                dom_fail(err, DOM_BAD, "reveal", "%.40s is not a protected field of a %s", w, e->kind);
+                return NULL;
+            }
+            if (!perm_sees_protected(c->role, e->kind, w)) {
+                dom_fail(err, DOM_FORBIDDEN, "reveal", "the %s role may not see %s", c->role ? c->role : "?", w);
+                return NULL;
+            }
+            fields[n++] = e->fields[i].name;
+        }
+        fields[n] = NULL;
+        for (int k = 0; purpose && purposes[k]; k++)
+            known |= strcmp(purposes[k], purpose) == 0;
+        if (!known) {
+            buf_t b = BUF_INIT;
+            for (int k = 0; purposes[k]; k++) {
+                buf_puts(&b, k ? ", " : "");
+                buf_puts(&b, purposes[k]);
+            }
+            dom_fail(err, DOM_BAD, "purpose", "revealing protected fields needs a purpose: one of %s", buf_str(&b));
+            buf_free(&b);
+            return NULL;
+        }
+    }
+    o = rec_get(c->db, e, id);
+    if (!o) {
+        dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", e->kind, uuid);
+        return NULL;
+    }
+    if (n) {
+        /* Every reveal leaves a trace: who, which fields, why. */
+        json_t *names = json_array();
+        char act[64], *text;
+        audit_entry_t ae = {0};
+        int rc;
+
+        for (int k = 0; k < n; k++)
+            json_array_append_new(names, json_string(fields[k]));
+        text = json_dumps(names, JSON_COMPACT);
+        snprintf(act, sizeof act, "%s.reveal", e->kind);
+        ae.user_id = c->user_id;
+        ae.org_id = c->org_id;
+        ae.action = act;
+        ae.record_kind = e->kind;
+        ae.record_uuid = uuid;
+        ae.fields = text;
+        ae.purpose = purpose;
+        ae.client = c->client;
+        rc = dom_begin(c);
+        if (rc == SQLITE_OK)
+            rc = audit_add(c->db, &ae);
+        if (rc == SQLITE_OK)
+            rc = dom_commit(c);
+        free(text);
+        json_decref(names);
+        if (rc != SQLITE_OK) {
+            dom_rollback(c);
+            json_decref(o);
+            dom_fail(err, DOM_INTERNAL, NULL, "the reveal could not be audited, so it is refused");
+            return NULL;
+        }
     }
     if (d->decorate)
         d->decorate(c, id, o);
-    redact(c, d->rec, o);
+    redact(c, e, o, n ? fields : NULL);
     return o;
 }
 
@@ -284,7 +387,7 @@ json_t *dom_history(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, dom_e
 {
     long long id = rec_key(c->db, d->rec->table, uuid);
 
-    if (!id) {
+    if (!id || !rec_visible(c->db, d->rec, id, dom_viewer_org(c))) {
         dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", d->rec->kind, uuid);
         return NULL;
     }
@@ -337,6 +440,7 @@ json_t *dom_list(dom_ctx_t *c, const dom_entity_t *d, json_t *params, dom_err_t 
     q.sort = -1;
     q.limit = 50;
     q.only_active = rec_field_index(e, "record_status") >= 0;
+    q.viewer_org = dom_viewer_org(c);
     json_object_foreach(params, key, val) {
         const char *s = json_string_value(val);
         int i;
@@ -357,6 +461,9 @@ json_t *dom_list(dom_ctx_t *c, const dom_entity_t *d, json_t *params, dom_err_t 
                 dom_fail(err, DOM_BAD, "cursor", "cursor is not one this server gave");
                 goto done;
             }
+        } else if (strcmp(key, "reveal") == 0 || strcmp(key, "purpose") == 0) {
+            dom_fail(err, DOM_BAD, key, "protected fields are revealed one record at a time, never in lists");
+            goto done;
         } else if (strcmp(key, "q") == 0) {
             if (!e->search_sql) {
                 dom_fail(err, DOM_BAD, "q", "%s lists cannot be searched by name", e->kind);
@@ -448,7 +555,7 @@ json_t *dom_list(dom_ctx_t *c, const dom_entity_t *d, json_t *params, dom_err_t 
         size_t i;
         json_t *o;
         json_array_foreach(items, i, o)
-            redact(c, e, o);
+            redact(c, e, o, NULL);
     }
     if (more)
         next = cursor_encode(sort, last_val, last_id);

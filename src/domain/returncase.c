@@ -41,6 +41,7 @@ static const rec_field_t fields[] = {
     {"scheduled_date", "scheduled_date", RT_DATE, RF_READONLY | RF_SORT, 0, 0},
     {"arrived_date", "arrived_date", RT_DATE, RF_READONLY | RF_SORT, 0, 0},
     {"notes", "notes", RT_TEXT, RF_MULTILINE, 0, 2000},
+    {"restricted", "restricted", RT_BOOL, RF_FILTER, 0, 0},
 };
 
 static const rec_entity_t return_rec = {
@@ -237,7 +238,7 @@ json_t *return_transition(dom_ctx_t *c, const char *uuid, long long if_version, 
         return NULL;
     }
     id = rec_key(c->db, "return_cases", uuid);
-    if (!id || store_return_state(c->db, id, &s) != 0) {
+    if (!id || !rec_visible(c->db, &return_rec, id, dom_viewer_org(c)) || store_return_state(c->db, id, &s) != 0) {
         dom_fail(err, DOM_NOT_FOUND, NULL, "no return case with id %s", uuid);
         goto done;
     }

@@ -299,8 +299,6 @@ int dom_validate(dom_ctx_t *c, const rec_entity_t *e, json_t *body, json_t *old,
         if (is_common_member(key))
             continue;
         if (i < 0) {
-            if (e->flags & RE_ORG && strcmp(key, "restricted") == 0)
-                continue; /* handled by the access rules */
             dom_fail(err, DOM_INVALID, key, "%s is not a field of a %s", key, e->kind);
             continue;
         }

@@ -51,6 +51,29 @@ long long rec_key(sqlite3 *db, const char *table, const char *uuid)
     return id;
 }
 
+int rec_visible(sqlite3 *db, const rec_entity_t *e, long long id, long long viewer_org)
+{
+    buf_t sql = BUF_INIT;
+    sqlite3_stmt *st;
+    int ok = 0;
+
+    if (!(e->flags & RE_ORG) || viewer_org < 0)
+        return 1;
+    buf_puts(&sql, "SELECT restricted = 0 OR organisation_id IS ? FROM ");
+    buf_puts(&sql, e->table);
+    buf_puts(&sql, " WHERE id = ?");
+    st = db_prepare(db, buf_str(&sql));
+    buf_free(&sql);
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, viewer_org);
+    sqlite3_bind_int64(st, 2, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        ok = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return ok;
+}
+
 char *rec_uuid(sqlite3 *db, const char *table, long long id)
 {
     buf_t sql = BUF_INIT;
@@ -105,7 +128,7 @@ json_t *rec_get(sqlite3 *db, const rec_entity_t *e, long long id)
                    " (SELECT username FROM users WHERE id = t.created_by), t.updated_at,"
                    " (SELECT username FROM users WHERE id = t.updated_by), ");
     buf_puts(&sql, e->flags & RE_NUMBER ? "t.number, " : "NULL, ");
-    buf_puts(&sql, e->flags & RE_ORG ? "(SELECT uuid FROM organisations WHERE id = t.organisation_id), t.restricted"
+    buf_puts(&sql, e->flags & RE_ORG ? "(SELECT uuid FROM organisations WHERE id = t.organisation_id), 0"
                                      : "NULL, 0");
     for (int i = 0; i < e->nfields; i++) {
         buf_puts(&sql, ", ");
@@ -163,7 +186,6 @@ json_t *rec_get(sqlite3 *db, const rec_entity_t *e, long long id)
     if (e->flags & RE_ORG) {
         const unsigned char *org = sqlite3_column_text(st, C_ORG);
         json_object_set_new(o, "organisation", org ? json_string((const char *)org) : json_null());
-        json_object_set_new(o, "restricted", json_boolean(sqlite3_column_int(st, C_RESTRICTED)));
     }
     json_object_set_new(o, "created_at", json_string((const char *)sqlite3_column_text(st, C_CREATED_AT)));
     json_object_set_new(o, "created_by", sqlite3_column_type(st, C_CREATED_BY) == SQLITE_NULL
@@ -373,6 +395,8 @@ int rec_list(sqlite3 *db, const rec_entity_t *e, const rec_query_t *q, json_t **
     buf_puts(&sql, " t WHERE 1");
     if (q->only_active)
         buf_puts(&sql, " AND t.record_status = 'active'");
+    if (q->viewer_org >= 0 && (e->flags & RE_ORG))
+        buf_puts(&sql, " AND (t.restricted = 0 OR t.organisation_id = ?)");
     for (int i = 0; i < q->nfilters; i++) {
         buf_puts(&sql, " AND t.");
         buf_puts(&sql, e->fields[q->filters[i].field].column);
@@ -410,6 +434,8 @@ int rec_list(sqlite3 *db, const rec_entity_t *e, const rec_query_t *q, json_t **
     buf_free(&sql);
     if (!st)
         return SQLITE_ERROR;
+    if (q->viewer_org >= 0 && (e->flags & RE_ORG))
+        sqlite3_bind_int64(st, n++, q->viewer_org);
     for (int i = 0; i < q->nfilters; i++)
         bind_as(st, n++, &e->fields[q->filters[i].field], q->filters[i].value);
     for (int i = 0; i < q->nwords && e->search_sql; i++) {

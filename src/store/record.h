@@ -91,6 +91,9 @@ int rec_field_index(const rec_entity_t *e, const char *name);
 
 /* Key of the record with this uuid in table, or 0. */
 long long rec_key(sqlite3 *db, const char *table, const char *uuid);
+/* 1 when a reader of organisation viewer_org (-1: the system) may see
+ * record id: it is not restricted, or it is their organisation's. */
+int rec_visible(sqlite3 *db, const rec_entity_t *e, long long id, long long viewer_org);
 /* The uuid of record id in table (malloc'd), or NULL. */
 char *rec_uuid(sqlite3 *db, const char *table, long long id);
 /* 1 when a settlement with this id exists. */
@@ -127,6 +130,8 @@ typedef struct rec_query {
     long long           after_id; /* cursor: key of the last row seen, 0 for none */
     int                 limit;    /* rows to return */
     int                 only_active; /* 1: record_status = 'active' */
+    long long           viewer_org;  /* -1: sees all; else restricted rows of
+                                      * other organisations are left out */
 } rec_query_t;
 
 /* Run a list query: *items gets a JSON array, *last_val/last_id describe the

@@ -56,17 +56,20 @@ static json_t *text_or_null(sqlite3_stmt *st, int c)
     return s ? json_string((const char *)s) : json_null();
 }
 
-json_t *store_household_members(sqlite3 *db, long long id)
+json_t *store_household_members(sqlite3 *db, long long id, long long viewer_org)
 {
     sqlite3_stmt *st = db_prepare(db,
         "SELECT uuid, number, given_name, family_name, patronymic, sex, birth_date, relation_to_head"
         " FROM persons WHERE household_id = ? AND record_status = 'active'"
+        " AND (? < 0 OR restricted = 0 OR organisation_id = ?)"
         " ORDER BY relation_to_head IS NOT 'head', birth_date, id");
     json_t *a = json_array();
 
     if (!st)
         return a;
     sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, viewer_org);
+    sqlite3_bind_int64(st, 3, viewer_org);
     while (sqlite3_step(st) == SQLITE_ROW) {
         json_t *o = json_object();
         static const char *const keys[] = {"id", "number", "given_name", "family_name", "patronymic",

@@ -14,8 +14,9 @@ int store_person_words(sqlite3 *db, long long id, const char *const *words, int 
 /* The household key of person id, or 0. */
 long long store_household_of(sqlite3 *db, long long person_id);
 /* Members of household id: [{id, number, given_name, family_name, patronymic,
- * sex, birth_date, relation_to_head}], the head first. */
-json_t *store_household_members(sqlite3 *db, long long id);
+ * sex, birth_date, relation_to_head}], the head first; restricted persons of
+ * organisations other than viewer_org are left out (-1: all). */
+json_t *store_household_members(sqlite3 *db, long long id, long long viewer_org);
 
 /* Status fields of a return case, read for a move. */
 typedef struct store_return_state {

@@ -1,0 +1,326 @@
+/*
+ * monitor.c - what the five parts of the monitoring record share (see
+ * monitor.h): adding and changing the rows that belong to a record in one
+ * audited transaction, reading dated members of a request body, and day
+ * arithmetic for the link and indicator computations.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/monitor.h"
+#include "domain/perm.h"
+#include "sec/audit.h"
+#include "store/db.h"
+#include "util/pdate.h"
+#include "util/text.h"
+
+long mon_day(const char *s)
+{
+    static const pdate_t epoch = {1970, 1, 1, 0};
+    pdate_t d;
+    const char *why;
+
+    if (!s || pdate_parse(s, &d, &why) != 0 || !d.day || d.approx)
+        return -1;
+    return pdate_days_between(&epoch, &d);
+}
+
+void mon_date(long d, char *out)
+{
+    static const pdate_t epoch = {1970, 1, 1, 0};
+    pdate_t p;
+
+    pdate_add_days(&epoch, d, &p);
+    pdate_format(&p, out);
+}
+
+void mon_today(char *out)
+{
+    pdate_t t;
+
+    pdate_today(&t);
+    pdate_format(&t, out);
+}
+
+int mon_body_date(json_t *body, const char *name, char *out, dom_err_t *err)
+{
+    json_t *j = json_object_get(body, name);
+    pdate_t d, today;
+    const char *why;
+
+    mon_today(out);
+    if (!j || json_is_null(j))
+        return 0;
+    if (!json_is_string(j) || pdate_parse(json_string_value(j), &d, &why) != 0 || !d.day || d.approx) {
+        dom_fail(err, DOM_INVALID, name, "%s must be a full date YYYY-MM-DD", name);
+        return -1;
+    }
+    if (d.year < 1880) {
+        dom_fail(err, DOM_INVALID, name, "%s is before 1880", name);
+        return -1;
+    }
+    pdate_today(&today);
+    if (pdate_cmp_earliest(&d, &today) > 0) {
+        dom_fail(err, DOM_INVALID, name, "%s is in the future", name);
+        return -1;
+    }
+    pdate_format(&d, out);
+    return 0;
+}
+
+int mon_body_text(json_t *body, const char *name, int max, const char **out, dom_err_t *err)
+{
+    json_t *j = json_object_get(body, name);
+
+    *out = NULL;
+    if (!j || json_is_null(j))
+        return 0;
+    if (!json_is_string(j) || !text_valid(json_string_value(j), json_string_length(j), 1) ||
+        text_length(json_string_value(j)) > (size_t)max) {
+        dom_fail(err, DOM_INVALID, name, "%s must be text of at most %d characters", name, max);
+        return -1;
+    }
+    *out = json_string_length(j) ? json_string_value(j) : NULL;
+    return 0;
+}
+
+int mon_body_only(json_t *body, const char *const *allowed, dom_err_t *err)
+{
+    const char *key;
+    json_t *val;
+
+    if (!json_is_object(body)) {
+        dom_fail(err, DOM_BAD, NULL, "the body must be a JSON object");
+        return -1;
+    }
+    json_object_foreach(body, key, val) {
+        int ok = 0;
+        for (int i = 0; allowed[i]; i++)
+            ok |= strcmp(allowed[i], key) == 0;
+        if (!ok) {
+            dom_fail(err, DOM_INVALID, key, "%s is not a member of this request", key);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void mon_redact(dom_ctx_t *c, const char *kind, const rec_field_t *fields, int nfields, json_t *o)
+{
+    for (int i = 0; i < nfields; i++)
+        if ((fields[i].flags & RF_PROTECTED) && !perm_sees_protected(c->role, kind, fields[i].name))
+            json_object_del(o, fields[i].name);
+}
+
+int mon_trail(dom_ctx_t *c, const rec_entity_t *e, long long id, long long version, const char *action,
+              json_t *changes, const char *uuid, const char *fields)
+{
+    rec_actor_t a = {c->user_id, c->org_id, NULL};
+    audit_entry_t ae = {0};
+    char now[32], act[96];
+    int rc;
+
+    db_now(now);
+    a.now = now;
+    rc = rec_history_add(c->db, e, id, version, action, changes, &a);
+    snprintf(act, sizeof act, "%s.%s", e->kind, action);
+    ae.user_id = c->user_id;
+    ae.org_id = c->org_id;
+    ae.action = act;
+    ae.record_kind = e->kind;
+    ae.record_uuid = uuid;
+    ae.fields = fields;
+    ae.client = c->client;
+    if (rc == SQLITE_OK)
+        rc = audit_add(c->db, &ae);
+    return rc;
+}
+
+int mon_validate(dom_ctx_t *c, const mstore_child_t *ch, json_t *body, json_t *old, rec_val_t *v,
+                 dom_err_t *err)
+{
+    rec_entity_t e = {ch->kind, ch->table, NULL, 0, ch->fields, ch->nfields, NULL, NULL};
+
+    return dom_validate(c, &e, body, old, v, err);
+}
+
+static void vals_free(const mstore_child_t *ch, rec_val_t *v)
+{
+    if (!v)
+        return;
+    for (int i = 0; i < ch->nfields; i++)
+        free(v[i].s);
+    free(v);
+}
+
+/* body without the members named in extra (new reference). */
+static json_t *without(json_t *body, const char *const *extra)
+{
+    json_t *copy = json_copy(body);
+
+    for (int i = 0; extra && extra[i]; i++)
+        json_object_del(copy, extra[i]);
+    return copy;
+}
+
+/* The change a row makes, for history: values, with protected ones only
+ * named; and the names of the fields given, for the audit entry. */
+static json_t *row_changes(const mstore_child_t *ch, json_t *before, json_t *after, const char *action,
+                           char **names)
+{
+    json_t *fields = json_object(), *list = json_array();
+
+    for (int i = 0; i < ch->nfields; i++) {
+        const rec_field_t *f = &ch->fields[i];
+        json_t *a = before ? json_object_get(before, f->name) : NULL;
+        json_t *b = json_object_get(after, f->name);
+
+        if ((!a || json_is_null(a)) && (!b || json_is_null(b)))
+            continue;
+        if (a && b && json_equal(a, b))
+            continue;
+        json_array_append_new(list, json_string(f->name));
+        if (f->flags & RF_PROTECTED)
+            json_object_set_new(fields, f->name, json_pack("{s:b}", "changed", 1));
+        else if (before)
+            json_object_set_new(fields, f->name, json_pack("{s:O?, s:O?}", "from", a, "to", b));
+        else
+            json_object_set_new(fields, f->name, json_incref(b));
+    }
+    *names = json_dumps(list, JSON_COMPACT);
+    json_decref(list);
+    return json_pack("{s:{s:s, s:O, s:o}}", ch->kind, "action", action, "id", json_object_get(after, "id"),
+                     "fields", fields);
+}
+
+json_t *mon_child_add(dom_ctx_t *c, const rec_entity_t *e, const mstore_child_t *ch, const char *uuid,
+                      json_t *body, const char *const *extra, mon_check_fn check, mon_after_fn after,
+                      dom_err_t *err)
+{
+    rec_val_t *v = calloc((size_t)ch->nfields + 1, sizeof *v);
+    json_t *vb = NULL, *row = NULL, *changes = NULL;
+    char now[32], ruuid[40], *names = NULL, action[80];
+    long long parent, id, version;
+    int ok = 0;
+
+    if (!v) {
+        dom_fail(err, DOM_INTERNAL, NULL, "out of memory");
+        return NULL;
+    }
+    if (!json_is_object(body)) {
+        dom_fail(err, DOM_BAD, NULL, "the body must be a JSON object");
+        free(v);
+        return NULL;
+    }
+    db_now(now);
+    if (dom_begin(c) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the database is busy; try again");
+        free(v);
+        return NULL;
+    }
+    parent = rec_key(c->db, e->table, uuid);
+    if (!parent) {
+        dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", e->kind, uuid);
+        goto done;
+    }
+    vb = without(body, extra);
+    if (mon_validate(c, ch, vb, NULL, v, err) != 0)
+        goto done;
+    if (check && check(c, parent, body, v, 0, err) != 0)
+        goto done;
+    if (mstore_child_insert(c->db, ch, parent, v, c->user_id, now, &id, ruuid) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the %s could not be stored", ch->kind);
+        goto done;
+    }
+    if (after && after(c, parent, id, body, now, err) != 0)
+        goto done;
+    version = mstore_touch(c->db, e->table, parent, c->user_id, now);
+    row = mstore_child_get(c->db, ch, id);
+    if (version < 0 || !row) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the %s could not be stored", ch->kind);
+        goto done;
+    }
+    snprintf(action, sizeof action, "%s.add", ch->kind);
+    changes = row_changes(ch, NULL, row, "add", &names);
+    if (mon_trail(c, e, parent, version, action, changes, uuid, names) != SQLITE_OK ||
+        dom_commit(c) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the %s could not be stored", ch->kind);
+        goto done;
+    }
+    ok = 1;
+    mon_redact(c, ch->kind, ch->fields, ch->nfields, row);
+done:
+    if (!ok) {
+        dom_rollback(c);
+        json_decref(row);
+        row = NULL;
+    }
+    free(names);
+    json_decref(changes);
+    json_decref(vb);
+    vals_free(ch, v);
+    return row;
+}
+
+json_t *mon_child_update(dom_ctx_t *c, const rec_entity_t *e, const mstore_child_t *ch, const char *uuid,
+                         const char *row_uuid, json_t *body, mon_check_fn check, dom_err_t *err)
+{
+    rec_val_t *v = calloc((size_t)ch->nfields + 1, sizeof *v);
+    json_t *old = NULL, *row = NULL, *changes = NULL;
+    char now[32], *names = NULL, action[80];
+    long long parent, id = 0, version;
+    int ok = 0;
+
+    if (!v) {
+        dom_fail(err, DOM_INTERNAL, NULL, "out of memory");
+        return NULL;
+    }
+    db_now(now);
+    if (dom_begin(c) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the database is busy; try again");
+        free(v);
+        return NULL;
+    }
+    parent = rec_key(c->db, e->table, uuid);
+    if (parent)
+        id = mstore_child_key(c->db, ch, parent, row_uuid);
+    old = id ? mstore_child_get(c->db, ch, id) : NULL;
+    if (!old) {
+        dom_fail(err, DOM_NOT_FOUND, NULL, "no such %s of %s %s", ch->kind, e->kind, uuid);
+        goto done;
+    }
+    if (mon_validate(c, ch, body, old, v, err) != 0)
+        goto done;
+    if (check && check(c, parent, body, v, id, err) != 0)
+        goto done;
+    if (mstore_child_update(c->db, ch, id, v) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the %s could not be stored", ch->kind);
+        goto done;
+    }
+    version = mstore_touch(c->db, e->table, parent, c->user_id, now);
+    row = mstore_child_get(c->db, ch, id);
+    if (version < 0 || !row) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the %s could not be stored", ch->kind);
+        goto done;
+    }
+    snprintf(action, sizeof action, "%s.update", ch->kind);
+    changes = row_changes(ch, old, row, "update", &names);
+    if (mon_trail(c, e, parent, version, action, changes, uuid, names) != SQLITE_OK ||
+        dom_commit(c) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the %s could not be stored", ch->kind);
+        goto done;
+    }
+    ok = 1;
+    mon_redact(c, ch->kind, ch->fields, ch->nfields, row);
+done:
+    if (!ok) {
+        dom_rollback(c);
+        json_decref(row);
+        row = NULL;
+    }
+    free(names);
+    json_decref(changes);
+    json_decref(old);
+    vals_free(ch, v);
+    return row;
+}
