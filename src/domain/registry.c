@@ -4,7 +4,9 @@
  * sorting and cursors, and history. Each write records its history and an
  * audit entry in the same transaction, so no write is half done.
  */
+#include <pthread.h>
 #include <sodium.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -394,6 +396,36 @@ json_t *dom_history(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, dom_e
     return json_pack("{s:o}", "items", rec_history(c->db, d->rec, id));
 }
 
+/* Bulk reads (pages of more than BULK_PAGE rows) are a permission of their
+ * own, and each user may make at most BULK_PER_HOUR of them an hour
+ * (OWASP ASVS 11.1.4: limits on automated use). Counted in memory. */
+#define BULK_PAGE 100
+#define BULK_PER_HOUR 120
+#define BULK_SLOTS 256
+
+static struct {
+    long long user;   /* user id, 0 for a free slot */
+    time_t    window; /* start of the hour being counted */
+    int       count;  /* bulk pages in that hour */
+} bulk[BULK_SLOTS];
+static pthread_mutex_t bulk_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int bulk_allowed(long long user)
+{
+    time_t now = time(NULL);
+    int slot = (int)((unsigned long long)user % BULK_SLOTS), ok;
+
+    pthread_mutex_lock(&bulk_lock);
+    if (bulk[slot].user != user || now - bulk[slot].window >= 3600) {
+        bulk[slot].user = user;
+        bulk[slot].window = now;
+        bulk[slot].count = 0;
+    }
+    ok = ++bulk[slot].count <= BULK_PER_HOUR;
+    pthread_mutex_unlock(&bulk_lock);
+    return ok;
+}
+
 /* Cursors are opaque to clients: base64url of [sort, value, key]. */
 static char *cursor_encode(const char *sort, const char *val, long long id)
 {
@@ -521,6 +553,18 @@ json_t *dom_list(dom_ctx_t *c, const dom_entity_t *d, json_t *params, dom_err_t 
             filters[q.nfilters++].value = owned[nowned++];
         } else {
             dom_fail(err, DOM_BAD, key, "%s is not a parameter of this list", key);
+            goto done;
+        }
+    }
+    if (q.limit > BULK_PAGE && c->role) {
+        if (!perm_allows(c->role, PERM_EXPORT)) {
+            dom_fail(err, DOM_FORBIDDEN, "limit", "pages of more than %d rows are bulk reads, which need the export "
+                     "permission", BULK_PAGE);
+            goto done;
+        }
+        if (!bulk_allowed(c->user_id)) {
+            dom_fail(err, 429, "limit", "at most %d bulk pages an hour; use smaller pages or wait", BULK_PER_HOUR);
+            err->extra = json_pack("{s:i}", "retry_after", 600);
             goto done;
         }
     }

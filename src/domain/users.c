@@ -16,6 +16,7 @@
 
 #define SESSION_SECONDS (12 * 3600)
 #define MAX_FAILED_PER_HOUR 100
+#define FREE_FAILURES 5
 
 static void audit(dom_ctx_t *c, long long user_id, const char *action, const char *kind, const char *uuid,
                   const char *fields)
@@ -217,10 +218,10 @@ json_t *user_login(dom_ctx_t *c, json_t *body, char *secret_out, dom_err_t *err)
 {
     const char *username, *password;
     auth_user_t u;
-    char now[32], since[32], expires[32], csrf[AUTH_SECRET_MAX];
+    char now[32], since[32], expires[32], csrf[AUTH_SECRET_MAX], last[32];
     unsigned char hash[32];
     long long sid;
-    int known, ok;
+    int known, ok, failures;
     json_t *out;
 
     secret_out[0] = '\0';
@@ -232,9 +233,26 @@ json_t *user_login(dom_ctx_t *c, json_t *body, char *secret_out, dom_err_t *err)
         return NULL;
     db_now(now);
     db_time(since, -3600);
-    if (store_failed_logins(c->db, username, since) >= MAX_FAILED_PER_HOUR) {
+    failures = store_failed_logins(c->db, username, since, last);
+    if (failures >= MAX_FAILED_PER_HOUR) {
         dom_fail(err, 429, NULL, "too many failed logins for this account in the last hour; try later");
+        err->extra = json_pack("{s:i}", "retry_after", 3600);
         return NULL;
+    }
+    /* Growing delays: after FREE_FAILURES, each further try must wait one
+     * second more since the last failure (at most 30). Counted per account
+     * name whether or not it exists, so the answer reveals nothing. */
+    if (failures >= FREE_FAILURES) {
+        long wait = failures - FREE_FAILURES + 1;
+        char allowed[32];
+        if (wait > 30)
+            wait = 30;
+        db_time(allowed, -wait);
+        if (strcmp(last, allowed) > 0) {
+            dom_fail(err, 429, NULL, "too many failed logins for this account; wait %ld seconds", wait);
+            err->extra = json_pack("{s:i}", "retry_after", (int)wait);
+            return NULL;
+        }
     }
     known = store_user_by_name(c->db, username, &u) == 0 && !u.disabled;
     if (known) {

@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
@@ -225,9 +226,37 @@ static void answer(http_req_t *r, int status, const char *type, char *text, size
     r->answered = 1;
 }
 
+/* JSON with <, > and & written as \u escapes: a body can never be read as
+ * markup, even by a client that sniffs. These characters only occur
+ * inside strings, where the escapes mean the same. */
+static char *json_text(json_t *json)
+{
+    char *text = json_dumps(json, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    buf_t out = BUF_INIT;
+
+    if (!text || !strpbrk(text, "<>&"))
+        return text;
+    for (const char *p = text; *p; p++) {
+        if (*p == '<')
+            buf_puts(&out, "\\u003c");
+        else if (*p == '>')
+            buf_puts(&out, "\\u003e");
+        else if (*p == '&')
+            buf_puts(&out, "\\u0026");
+        else
+            buf_putc(&out, *p);
+    }
+    free(text);
+    if (out.failed) {
+        buf_free(&out);
+        return NULL;
+    }
+    return buf_take(&out);
+}
+
 void http_json(http_req_t *r, int status, json_t *json)
 {
-    char *text = json ? json_dumps(json, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
+    char *text = json ? json_text(json) : NULL;
 
     json_decref(json);
     if (!text) {
@@ -278,7 +307,16 @@ static void problem(http_req_t *r, int status, const char *field, const char *de
         json_object_set(p, "errors", errors);
     if (extra)
         json_object_update(p, extra);
-    text = json_dumps(p, JSON_COMPACT);
+    if (status >= 500) {
+        /* The client gets an id to quote; the log gets the same id. */
+        char id[17];
+        unsigned char raw[8];
+        randombytes_buf(raw, sizeof raw);
+        sodium_bin2hex(id, sizeof id, raw, sizeof raw);
+        json_object_set_new(p, "error_id", json_string(id));
+        log_error("error %s: %s %s: %s", id, r->method, r->path, detail ? detail : "");
+    }
+    text = json_text(p);
     json_decref(p);
     if (text)
         answer(r, status, "application/problem+json", text, strlen(text));
@@ -292,7 +330,13 @@ void http_problem(http_req_t *r, int status, const char *field, const char *deta
 void http_dom_error(http_req_t *r, dom_err_t *err)
 {
     int status = err->status ? err->status : 500;
+    json_t *retry = json_object_get(err->extra, "retry_after");
 
+    if (status == 429 && json_is_integer(retry)) {
+        char v[24];
+        snprintf(v, sizeof v, "%lld", (long long)json_integer_value(retry));
+        http_add_header(r, "Retry-After", v);
+    }
     if (status == 500)
         problem(r, 500, NULL, "the request could not be completed; it was not applied", NULL, NULL);
     else
@@ -469,8 +513,10 @@ static void dispatch(http_req_t *r)
         http_problem(r, 403, NULL, msg);
         goto done;
     }
-    if (!safe && r->session_id && !csrf_ok(r)) {
-        http_problem(r, 403, NULL, "a request with a session cookie must come with this site's Origin");
+    if (!safe && r->session_id &&
+        (!csrf_ok(r) || !is_json_type(http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE)))) {
+        http_problem(r, 403, NULL, "a write with a session cookie must come with this site's Origin "
+                                   "and Content-Type: application/json");
         goto done;
     }
     if (r->body.len) {

@@ -400,17 +400,21 @@ int store_login_attempt(sqlite3 *db, const char *username, int ok, const char *n
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-int store_failed_logins(sqlite3 *db, const char *username, const char *since)
+int store_failed_logins(sqlite3 *db, const char *username, const char *since, char *last)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM login_attempts WHERE username = ? AND at > ? AND ok = 0");
+    sqlite3_stmt *st = db_prepare(db, "SELECT count(*), max(at) FROM login_attempts"
+                                      " WHERE username = ? AND at > ? AND ok = 0");
     int n = 0;
 
+    last[0] = '\0';
     if (!st)
         return 0;
     db_bind_text(st, 1, username);
     db_bind_text(st, 2, since);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (sqlite3_step(st) == SQLITE_ROW) {
         n = sqlite3_column_int(st, 0);
+        copy(last, 32, st, 1);
+    }
     sqlite3_finalize(st);
     return n;
 }

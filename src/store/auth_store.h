@@ -67,7 +67,8 @@ json_t *store_tokens_list(sqlite3 *db, long long user_id);
 
 /* Login attempts, for throttling. */
 int store_login_attempt(sqlite3 *db, const char *username, int ok, const char *now, const char *client);
-/* Failed attempts for username since the time given. */
-int store_failed_logins(sqlite3 *db, const char *username, const char *since);
+/* Failed attempts for username since the time given; last (32 bytes) gets
+ * the time of the latest, or "". */
+int store_failed_logins(sqlite3 *db, const char *username, const char *since, char *last);
 
 #endif
