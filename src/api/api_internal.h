@@ -16,6 +16,7 @@ void api_entity_get(http_req_t *r, const dom_entity_t *d);
 void api_entity_update(http_req_t *r, const dom_entity_t *d);
 void api_entity_history(http_req_t *r, const dom_entity_t *d);
 void api_return_transition(http_req_t *r);
+void api_entity_erase(http_req_t *r, const dom_entity_t *d);
 
 void api_health(http_req_t *r);
 void api_openapi(http_req_t *r);

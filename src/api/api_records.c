@@ -126,3 +126,16 @@ void api_return_transition(http_req_t *r)
     else
         http_record(r, 200, out);
 }
+
+void api_entity_erase(http_req_t *r, const dom_entity_t *d)
+{
+    dom_err_t err = {0};
+    json_t *reason = http_body(r) ? json_object_get(http_body(r), "reason") : NULL;
+
+    if (!valid_id(r, d))
+        return;
+    if (dom_erase(http_ctx(r), d, http_param(r, 0), json_string_value(reason), &err) != 0)
+        http_dom_error(r, &err);
+    else
+        http_json(r, 200, json_pack("{s:s, s:b}", "id", http_param(r, 0), "erased", 1));
+}

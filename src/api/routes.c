@@ -13,7 +13,8 @@
     static void name##_create(http_req_t *r) { api_entity_create(r, &ent); }   \
     static void name##_get(http_req_t *r) { api_entity_get(r, &ent); }         \
     static void name##_update(http_req_t *r) { api_entity_update(r, &ent); }   \
-    static void name##_history(http_req_t *r) { api_entity_history(r, &ent); }
+    static void name##_history(http_req_t *r) { api_entity_history(r, &ent); } \
+    static void name##_erase(http_req_t *r) { api_entity_erase(r, &ent); }
 
 ENTITY(persons, dom_person)
 ENTITY(households, dom_household)
@@ -35,6 +36,8 @@ const http_route_t api_routes[] = {
     {"GET", "/api/v1/persons/{id}", persons_get, PERM_PERSON_READ, 0, "Read a person"},
     {"PATCH", "/api/v1/persons/{id}", persons_update, PERM_PERSON_WRITE, 64 * KB, "Change a person (If-Match)"},
     {"GET", "/api/v1/persons/{id}/history", persons_history, PERM_PERSON_READ, 0, "A person's history"},
+    {"POST", "/api/v1/persons/{id}/erasure", persons_erase, PERM_ERASE, 1 * KB,
+     "Erase a person on a data-protection request"},
 
     {"GET", "/api/v1/households", households_list, PERM_HOUSEHOLD_READ, 0, "List households"},
     {"POST", "/api/v1/households", households_create, PERM_HOUSEHOLD_WRITE, 16 * KB, "Register a household"},
@@ -42,6 +45,8 @@ const http_route_t api_routes[] = {
     {"PATCH", "/api/v1/households/{id}", households_update, PERM_HOUSEHOLD_WRITE, 16 * KB,
      "Change a household (If-Match)"},
     {"GET", "/api/v1/households/{id}/history", households_history, PERM_HOUSEHOLD_READ, 0, "A household's history"},
+    {"POST", "/api/v1/households/{id}/erasure", households_erase, PERM_ERASE, 1 * KB,
+     "Erase a household on a data-protection request"},
 
     {"GET", "/api/v1/returns", returns_list, PERM_RETURN_READ, 0, "List return cases"},
     {"POST", "/api/v1/returns", returns_create, PERM_RETURN_WRITE, 16 * KB, "Open a return case"},
@@ -50,6 +55,8 @@ const http_route_t api_routes[] = {
     {"POST", "/api/v1/returns/{id}/transitions", api_return_transition, PERM_RETURN_WRITE, 4 * KB,
      "Move a return case to another status"},
     {"GET", "/api/v1/returns/{id}/history", returns_history, PERM_RETURN_READ, 0, "A return case's history"},
+    {"POST", "/api/v1/returns/{id}/erasure", returns_erase, PERM_ERASE, 1 * KB,
+     "Erase a return case on a data-protection request"},
 
     {"GET", "/api/v1/settlements", api_settlements_search, PERM_SETTLEMENT_READ, 0,
      "Find settlements by any of their names"},

@@ -445,6 +445,9 @@ static const struct {
     {"audit", cmd_audit, "verify the audit log; sign and export its head"},
     {"key", cmd_key, "rotate the key that seals protected fields"},
     {"demo", cmd_demo, "fill a database with generated, clearly synthetic records"},
+    {"erase", cmd_erase, "erase a record on a data-protection request"},
+    {"retention", cmd_retention, "set how long closed records are kept"},
+    {"purge", cmd_purge, "erase closed records past their retention"},
     {"routes", cmd_routes, "print the API's route table (for tooling)"},
     {"version", cmd_version, "print the version"},
 };

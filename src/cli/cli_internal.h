@@ -28,5 +28,8 @@ int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+int cmd_erase(int argc, char **argv);
+int cmd_retention(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
 
 #endif

@@ -112,6 +112,17 @@ json_t *return_allowed_moves(const char *from, const char *suspended_from);
 /* 1 when the move is allowed. */
 int return_move_allowed(const char *from, const char *suspended_from, const char *to);
 
+/* Erase a record on a data-protection request (reason: a code such as
+ * data_subject_request); the audit keeps the fact and the UUID only. */
+int dom_erase(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, const char *reason, dom_err_t *err);
+/* Retention per record kind (person, household, return_case) in days;
+ * 0 keeps records indefinitely. */
+int dom_retention_set(dom_ctx_t *c, const char *kind, long days, dom_err_t *err);
+json_t *dom_retention_list(dom_ctx_t *c);
+/* Erase every closed record past its kind's retention, and stale sessions;
+ * answers {kind: count}. With dry_run nothing is erased. */
+json_t *dom_purge(dom_ctx_t *c, int dry_run, dom_err_t *err);
+
 /* Gazetteer: look settlements up by any of their names. */
 json_t *settlement_search(dom_ctx_t *c, const char *q, int limit, dom_err_t *err);
 json_t *settlement_get(dom_ctx_t *c, const char *id, dom_err_t *err);

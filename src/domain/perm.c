@@ -33,6 +33,7 @@ static const char *const names[PERM__COUNT] = {
     [PERM_INDICATOR_READ] = "indicator.read",
     [PERM_DUPLICATE_REVIEW] = "duplicate.review",
     [PERM_EXPORT] = "export",
+    [PERM_ERASE] = "erase",
 };
 
 /* Which permissions each role holds beyond PERM_PUBLIC and PERM_AUTH. */

@@ -31,6 +31,7 @@ typedef enum perm {
     PERM_INDICATOR_READ,  /* aggregates: counts, durations, no names */
     PERM_DUPLICATE_REVIEW,/* the duplicate review queue: merge, reject */
     PERM_EXPORT,          /* bulk exports */
+    PERM_ERASE,           /* erasure on a data-protection request */
     PERM__COUNT
 } perm_t;
 
