@@ -266,8 +266,9 @@ static int cmd_init(int argc, char **argv)
 static int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {{"db", 1, 0, 'd'}, {"listen", 1, 0, 'l'}, {"threads", 1, 0, 't'},
-                                         {"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'}, {0}};
-    http_config_t cfg = {"127.0.0.1:8080", cli_default_db(), 4, api_routes};
+                                         {"quiet", 0, 0, 'q'}, {"tls-cert", 1, 0, 'c'}, {"tls-key", 1, 0, 'k'},
+                                         {"user", 1, 0, 'u'}, {"help", 0, 0, 'h'}, {0}};
+    http_config_t cfg = {"127.0.0.1:8080", cli_default_db(), 4, api_routes, NULL, NULL, NULL};
     dom_ctx_t c;
     int o, rc, verbose = 1;
 
@@ -278,6 +279,12 @@ static int cmd_serve(int argc, char **argv)
             cfg.listen = optarg;
         else if (o == 'q')
             verbose = 0;
+        else if (o == 'c')
+            cfg.tls_cert = optarg;
+        else if (o == 'k')
+            cfg.tls_key = optarg;
+        else if (o == 'u')
+            cfg.run_as = optarg;
         else if (o == 't') {
             char *end;
             long t = strtol(optarg, &end, 10);
@@ -285,12 +292,16 @@ static int cmd_serve(int argc, char **argv)
                 return cli_usage("serve", "--threads must be a whole number from 1 to 64");
             cfg.threads = (int)t;
         } else if (o == 'h') {
-            printf("usage: homeward serve [--listen ADDR:PORT] [--db PATH] [--threads N] [--quiet]\n\n"
+            printf("usage: homeward serve [--listen ADDR:PORT] [--db PATH] [--threads N] [--quiet]\n"
+                   "                      [--tls-cert PEM --tls-key PEM] [--user NAME]\n\n"
                    "Serve the JSON API until SIGINT or SIGTERM. Prints the URL when listening.\n\n" HELP_DB
                    "  --listen ADDR:PORT  numeric address and port (default 127.0.0.1:8080;\n"
                    "                      port 0 picks a free one; [::1]:8080 for IPv6)\n"
                    "  --threads N     worker threads and database connections (default 4)\n"
-                   "  --quiet         do not log each request\n");
+                   "  --quiet         do not log each request\n"
+                   "  --tls-cert PEM, --tls-key PEM  serve HTTPS (TLS 1.2 and 1.3 only)\n"
+                   "  --user NAME     when started as root, the user to become once the port is\n"
+                   "                  bound (default nobody); the database files are handed to it\n");
             return 0;
         } else
             return cli_usage("serve", "unknown option");

@@ -35,6 +35,10 @@ typedef struct http_config {
     const char         *db_path; /* the SQLite file */
     int                 threads; /* worker threads (and connections) */
     const http_route_t *routes;  /* terminated by a NULL method */
+    const char         *tls_cert; /* PEM certificate file, or NULL for plain HTTP */
+    const char         *tls_key;  /* PEM private key file, with tls_cert */
+    const char         *run_as;   /* when started as root: the user to become
+                                   * after binding (default "nobody") */
 } http_config_t;
 
 /* Run the server until SIGINT or SIGTERM; prints the URL on stdout once

@@ -14,14 +14,18 @@
 #include <microhttpd.h>
 #include <sodium.h>
 #include <netdb.h>
+#include <grp.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sec/auth.h"
 #include "store/auth_store.h"
@@ -37,6 +41,7 @@ typedef struct worker {
 
 typedef struct server {
     const http_config_t *cfg;
+    int                  tls;     /* serving HTTPS */
     pthread_mutex_t      lock;
     pthread_cond_t       freed;
     worker_t            *workers; /* all of them */
@@ -63,7 +68,7 @@ struct http_req {
     int                      status;      /* its status */
     struct timespec          start;       /* for the log */
     int                      answered;    /* a response was queued */
-    char                     extra_headers[4][2][128];
+    char                     extra_headers[4][2][256];
     int                      nextra;
 };
 
@@ -156,12 +161,13 @@ const char *http_client(http_req_t *r)
 
 void http_set_session_cookie(http_req_t *r, const char *value)
 {
-    char c[128];
+    char c[160];
+    const char *secure = r->srv->tls ? "; Secure" : "";
 
     if (value)
-        snprintf(c, sizeof c, "hw_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200", value);
+        snprintf(c, sizeof c, "hw_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200%s", value, secure);
     else
-        snprintf(c, sizeof c, "hw_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        snprintf(c, sizeof c, "hw_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", secure);
     http_add_header(r, MHD_HTTP_HEADER_SET_COOKIE, c);
 }
 
@@ -198,8 +204,8 @@ void http_add_header(http_req_t *r, const char *k, const char *v)
 {
     if (r->nextra >= 4)
         return;
-    snprintf(r->extra_headers[r->nextra][0], 128, "%s", k);
-    snprintf(r->extra_headers[r->nextra][1], 128, "%s", v);
+    snprintf(r->extra_headers[r->nextra][0], 256, "%s", k);
+    snprintf(r->extra_headers[r->nextra][1], 256, "%s", v);
     r->nextra++;
 }
 
@@ -218,6 +224,8 @@ static void answer(http_req_t *r, int status, const char *type, char *text, size
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     security_headers(resp);
+    if (r->srv->tls)
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     for (int i = 0; i < r->nextra; i++)
         MHD_add_response_header(resp, r->extra_headers[i][0], r->extra_headers[i][1]);
     MHD_queue_response(r->conn, (unsigned)status, resp);
@@ -685,6 +693,62 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
     return 0;
 }
 
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    buf_t b = BUF_INIT;
+    char chunk[4096];
+    size_t n;
+
+    if (!f)
+        return NULL;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_add(&b, chunk, n);
+    fclose(f);
+    if (b.failed || !b.len) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_take(&b);
+}
+
+/* Started as root (to bind a low port, say)? Become an ordinary user once
+ * the port is bound and the database opened (after Kore). The database
+ * files are handed to that user so SQLite can reopen them. */
+static int drop_privileges(const http_config_t *cfg)
+{
+    const char *name = cfg->run_as && *cfg->run_as ? cfg->run_as : "nobody";
+    const char *suffix[] = {"", "-wal", "-shm"};
+    struct passwd *pw;
+
+    if (geteuid() != 0 || strcmp(name, "root") == 0)
+        return 0;
+    pw = getpwnam(name);
+    if (!pw) {
+        fprintf(stderr, "homeward serve: no user %s to run as (give --user NAME)\n", name);
+        return -1;
+    }
+    for (int i = 0; i < 3; i++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s%s", cfg->db_path, suffix[i]);
+        if (chown(p, pw->pw_uid, pw->pw_gid) != 0 && i == 0) {
+            fprintf(stderr, "homeward serve: cannot hand %s to %s\n", p, name);
+            return -1;
+        }
+    }
+    if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0 || setuid(0) == 0) {
+        fprintf(stderr, "homeward serve: cannot become %s\n", name);
+        return -1;
+    }
+#if defined(__SANITIZE_ADDRESS__)
+    /* LeakSanitizer inspects the process from a helper that must be able
+     * to attach to it; setuid cleared that. Sanitizer builds only. */
+    prctl(PR_SET_DUMPABLE, 1);
+#endif
+    log_info("running as %s", name);
+    return 0;
+}
+
 static void server_free(server_t *s)
 {
     for (int i = 0; i < s->nworkers; i++) {
@@ -704,7 +768,7 @@ int http_serve(const http_config_t *cfg)
     socklen_t sslen;
     struct MHD_Daemon *d;
     const union MHD_DaemonInfo *info;
-    char err[256], host[64] = "";
+    char err[256], host[64] = "", *cert = NULL, *key = NULL;
     sigset_t set;
     int sig, threads = cfg->threads > 0 ? cfg->threads : 4;
 
@@ -741,26 +805,71 @@ int http_serve(const http_config_t *cfg)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &s,
-                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-                         MHD_OPTION_END);
+    if (cfg->tls_cert || cfg->tls_key) {
+        if (!cfg->tls_cert || !cfg->tls_key) {
+            fprintf(stderr, "homeward serve: --tls-cert and --tls-key go together\n");
+            server_free(&s);
+            return 2;
+        }
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+            fprintf(stderr, "homeward serve: this libmicrohttpd was built without TLS\n");
+            server_free(&s);
+            return 1;
+        }
+        cert = read_file(cfg->tls_cert);
+        key = read_file(cfg->tls_key);
+        if (!cert || !key) {
+            fprintf(stderr, "homeward serve: cannot read %s\n", cert ? cfg->tls_key : cfg->tls_cert);
+            free(cert);
+            free(key);
+            server_free(&s);
+            return 1;
+        }
+        s.tls = 1;
+    }
+    if (s.tls)
+        d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TLS, 0, NULL, NULL,
+                             on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
+                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+                             MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+                             /* TLS 1.2 and 1.3 only. */
+                             MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+                             MHD_OPTION_END);
+    else
+        d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &s,
+                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
+                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+                             MHD_OPTION_END);
+    if (key) {
+        sodium_memzero(key, strlen(key));
+        free(key);
+        key = NULL;
+    }
+    free(cert);
     if (!d) {
-        fprintf(stderr, "homeward serve: cannot listen on %s (in use, or not an address of this machine)\n",
-                cfg->listen);
+        fprintf(stderr, "homeward serve: cannot listen on %s (in use, not an address of this machine, or a bad "
+                        "certificate)\n", cfg->listen);
+        server_free(&s);
+        return 1;
+    }
+    if (drop_privileges(cfg) != 0) {
+        MHD_stop_daemon(d);
         server_free(&s);
         return 1;
     }
     info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     if (ss.ss_family == AF_INET6) {
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof host);
-        printf("homeward: listening on http://[%s]:%u\n", host, info ? info->port : 0);
+        printf("homeward: listening on %s://[%s]:%u\n", s.tls ? "https" : "http", host, info ? info->port : 0);
     } else {
         inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
-        printf("homeward: listening on http://%s:%u\n", host, info ? info->port : 0);
+        printf("homeward: listening on %s://%s:%u\n", s.tls ? "https" : "http", host, info ? info->port : 0);
     }
     fflush(stdout);
     log_info("serving %s with %d workers", cfg->db_path, threads);
