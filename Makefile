@@ -5,7 +5,8 @@ CC      ?= cc
 BUILD   ?= build
 PKGS    := sqlite3 libmicrohttpd libsodium icu-uc icu-i18n jansson uuid
 DEB     := gcc make pkg-config libsqlite3-dev libmicrohttpd-dev libsodium-dev \
-           libicu-dev libjansson-dev uuid-dev libcmocka-dev sqlite3 nodejs
+           libicu-dev libjansson-dev uuid-dev libcmocka-dev sqlite3 nodejs \
+           faketime openssl
 DEB_BENCH := wrk postgresql
 DB      ?= homeward.db
 LISTEN  ?= 127.0.0.1:8080
@@ -27,7 +28,8 @@ LDLIBS  = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 SRCS    := $(filter-out src/main.c,$(wildcard src/*/*.c))
 OBJS    := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 EMBED   := $(sort $(wildcard src/store/migrations/*.sql)) data/gazetteer.tsv \
-           data/names.tsv data/common-passwords.txt api/openapi.json
+           data/names.tsv data/common-passwords.txt api/openapi.json \
+           data/links.tsv data/commitments.tsv
 UNIT    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all deps deps-bench run test check lint bench clean

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/cli_internal.h"
 #include "domain/domain.h"
 
@@ -101,12 +102,15 @@ int cmd_retention(int argc, char **argv)
         if ((rc = cli_open_current("retention", path, &c)))
             return rc;
         rc = dom_retention_set(&c, argv[optind + 1], days, &err);
-        if (rc)
+        if (rc) {
+            /* A wrong kind or number is a usage error. */
+            rc = err.status == DOM_INVALID ? EXIT_USAGE : 1;
             cli_print_dom_error("retention", &err);
-        else
+        } else {
             printf("retention of %s: %s\n", argv[optind + 1], days ? argv[optind + 2] : "indefinite");
+        }
         cli_close(&c);
-        return rc ? (err.status == DOM_INVALID ? 2 : 1) : 0;
+        return rc;
     }
     if ((rc = cli_open_current("retention", path, &c)))
         return rc;
