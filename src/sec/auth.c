@@ -3,6 +3,7 @@
  */
 #include "auth.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,10 +40,55 @@ void auth_dummy_verify(const char *password)
         (void)auth_verify_password(dummy, password);
 }
 
+/* The password in lower case with digits and punctuation trimmed from both
+ * ends: Password2024! and !!password become "password". */
+static void core_word(const char *pw, char *out, size_t n)
+{
+    size_t len = strlen(pw), a = 0, b = len, k = 0;
+
+    while (a < b && !isalpha((unsigned char)pw[a]) && (unsigned char)pw[a] < 0x80)
+        a++;
+    while (b > a && !isalpha((unsigned char)pw[b - 1]) && (unsigned char)pw[b - 1] < 0x80)
+        b--;
+    for (size_t i = a; i < b && k + 1 < n; i++)
+        out[k++] = (char)tolower((unsigned char)pw[i]);
+    out[k] = '\0';
+}
+
+/* 1 when the list holds word (lines; '#' starts a comment). */
+static int listed(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    const char *p = list;
+
+    while (*p) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (*p != '#' && len == n && strncasecmp(p, word, n) == 0)
+            return 1;
+        p += len + (e != NULL);
+    }
+    return 0;
+}
+
+/* 1 for one character repeated, or a run of neighbouring characters
+ * (abcdefghijkl, 123456789012 counts too). */
+static int trivial(const char *pw)
+{
+    size_t n = strlen(pw), same = 1, run = 1;
+
+    for (size_t i = 1; i < n; i++) {
+        same += pw[i] == pw[0];
+        run += pw[i] == pw[i - 1] + 1 || (pw[i] == '0' && pw[i - 1] == '9');
+    }
+    return same == n || run == n;
+}
+
 int auth_password_acceptable(const char *password, const char **why)
 {
     const embedded_file_t *f = embedded_find("common-passwords.txt");
     size_t n = strlen(password);
+    char core[300], lower[300];
 
     if (!text_valid(password, n, 0)) {
         *why = "password must be UTF-8 text without control characters";
@@ -56,17 +102,17 @@ int auth_password_acceptable(const char *password, const char **why)
         *why = "password must be at most 256 bytes long";
         return 0;
     }
-    if (f) {
-        const char *p = f->data;
-        while (*p) {
-            const char *e = strchr(p, '\n');
-            size_t len = e ? (size_t)(e - p) : strlen(p);
-            if (len == n && strncasecmp(p, password, n) == 0) {
-                *why = "password is on the list of common passwords";
-                return 0;
-            }
-            p += len + (e != NULL);
-        }
+    if (trivial(password)) {
+        *why = "password is a repeated character or a simple sequence";
+        return 0;
+    }
+    core_word(password, core, sizeof core);
+    snprintf(lower, sizeof lower, "%s", password);
+    for (char *p = lower; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    if (f && (listed(f->data, lower) || (*core && listed(f->data, core)))) {
+        *why = "password is, or is built on, a common password";
+        return 0;
     }
     return 1;
 }
