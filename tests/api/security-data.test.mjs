@@ -13,13 +13,17 @@ import path from 'node:path';
 import { BIN, run, setup, startServer, client, makeToken, syntheticPerson } from './helpers.mjs';
 
 let env;
+let firstServer;
 const SECRET = (n) => `Sealed-contact-${process.pid}-${n}@example.org`;
 
 before(async () => {
   env = await setup({ persons: 300 });
+  firstServer = env.server;
 });
 
 after(async () => {
+  // The key-rotation test restarts the server: stop the one running now.
+  if (env && env.server !== firstServer) await env.server.stop();
   if (env) await env.close();
 });
 
