@@ -34,12 +34,14 @@ targets=(
   "POST|$url/api/v1/sessions|{\"username\":\"admin\",\"password\":\"not-the-password\"}"
 )
 found=0
-echo "sqlmap $(sqlmap --version 2>/dev/null | tail -1) --level=5 --risk=3 against $url (at most ${PER_TARGET}s per target)"
+echo "sqlmap $(sqlmap --version 2>/dev/null | grep -oE '^[0-9][0-9.]*' | head -1) --level=5 --risk=3 against $url (at most ${PER_TARGET}s per target)"
 for t in "${targets[@]}"; do
   IFS='|' read -r method target data <<<"$t"
+  headers="Authorization: Bearer $token"
+  [ -n "$data" ] && headers+=$'\n'"Content-Type: application/json"
   args=(-u "$target" --batch --level=5 --risk=3 --flush-session --disable-coloring --output-dir="$dir/sqlmap"
-        --headers="Authorization: Bearer $token" --method="$method" --threads=2 --technique=BEUST)
-  [ -n "$data" ] && args+=(--data="$data" --headers="Content-Type: application/json")
+        --headers="$headers" --method="$method" --threads=2 --technique=BEUST)
+  [ -n "$data" ] && args+=(--data="$data")
   start=$(date +%s)
   timeout "$PER_TARGET" sqlmap "${args[@]}" >"$dir/log" 2>&1
   rc=$?
@@ -49,8 +51,10 @@ for t in "${targets[@]}"; do
     verdict="INJECTION FOUND"; found=$((found + 1))
   elif [ $rc -eq 124 ]; then
     verdict="no injection found in ${PER_TARGET}s (time bound reached)"
+  elif grep -q 'all tested parameters do not appear to be injectable' "$dir/log"; then
+    verdict="no injection found (all parameters tested)"
   else
-    verdict="no injection found ($(grep -oE 'all tested parameters do not appear to be injectable' "$dir/log" | head -1 || true))"
+    verdict="sqlmap stopped early: $(grep -E 'CRITICAL|ERROR' "$dir/log" | tail -1)"
   fi
   printf '%-6s %-60s %4ss  %s\n' "$method" "${target#"$url"}" "$secs" "$verdict"
 done
