@@ -295,33 +295,46 @@ def synth_stem(rnd):
 
 STYLES = ['hy', 'ru', 'rulat', 'bgn', 'dia', 'iso', 'az']
 STYLE_W = [0.22, 0.22, 0.12, 0.22, 0.09, 0.06, 0.07]
+PATRONYMIC = {'hy': 0.85, 'ru': 0.9, 'rulat': 0.6, 'bgn': 0.3, 'dia': 0.3, 'iso': 0.3, 'az': 0.3}
 
 
 def main():
     n = int(sys.argv[1])
     out = sys.argv[2]
     rnd = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 42)
-    tail = [(synth_stem(rnd), None) for _ in range(max(200, n // 150))]
-    fam_cum = cumulative(len(FAMILY), 0.9)
+    tail = [(synth_stem(rnd), None) for _ in range(max(200, n // 50))]
+    fam_cum = cumulative(len(FAMILY), 0.7)
     m_cum = cumulative(len(MALE), 0.7)
     f_cum = cumulative(len(FEMALE), 0.7)
-    persons = []
-    # Families: 1-4 siblings sharing surname, father and birthplace.
-    while len(persons) * 2.2 < n:
-        fam = zipf_pick(rnd, FAMILY, fam_cum) if rnd.random() < 0.6 else rnd.choice(tail)
+    def family():
+        """1-4 siblings sharing surname, father and birthplace."""
+        # The most common surname is about 4% of people, the ten most common
+        # about 16%, as in Armenian registers; the rest is a long tail.
+        fam = zipf_pick(rnd, FAMILY, fam_cum) if rnd.random() < 0.35 else rnd.choice(tail)
         father = zipf_pick(rnd, MALE, m_cum)
         place = rnd.randrange(len(PLACES))
         base_year = rnd.randrange(1935, 2015)
+        out = []
+        names = set()
         for _ in range(rnd.choice((1, 1, 2, 2, 3, 4))):
             sex = rnd.choice('mf')
             given = zipf_pick(rnd, MALE, m_cum) if sex == 'm' else zipf_pick(rnd, FEMALE, f_cum)
+            if given in names:  # parents do not give two children one name
+                continue
+            names.add(given)
             y = base_year + rnd.randrange(0, 12)
-            m = rnd.randrange(1, 13)
-            d = rnd.randrange(1, 29)
-            persons.append((fam, given, father, place, sex, y, m, d))
+            out.append((fam, given, father, place, sex, y, rnd.randrange(1, 13),
+                        rnd.randrange(1, 29)))
+        return out
+
+    def persons_forever():
+        while True:
+            for p in family():
+                yield p
+
     rows = []
     pid = 0
-    for p in persons:
+    for p in persons_forever():
         if len(rows) >= n:
             break
         fam, given, father, place, sex, y, m, d = p
@@ -330,7 +343,9 @@ def main():
             style = rnd.choices(STYLES, STYLE_W)[0]
             g = name_forms(given, style, rnd)
             f = name_forms(fam[0], style, rnd, family=True, ru_override=fam[1])
-            pat = patronymic(father, style, sex, rnd) if rnd.random() < 0.6 else ''
+            # Armenian and Russian-language forms nearly always carry the
+            # father's name; passports and Latin lists seldom do.
+            pat = patronymic(father, style, sex, rnd) if rnd.random() < PATRONYMIC[style] else ''
             if style not in ('hy', 'ru') and rnd.random() < 0.08:
                 g = g[0] + '.'
             if rnd.random() < 0.05:
@@ -338,7 +353,7 @@ def main():
             if rnd.random() < 0.04:
                 g = typo(g, rnd)
             k = rnd.random()
-            if k < 0.15:
+            if k < 0.10:
                 bd = ''
             else:
                 yy, mm, dd = y, m, d

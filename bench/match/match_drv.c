@@ -10,6 +10,7 @@
  */
 #include "../../src/cli/cmd_match.c"
 
+#include <math.h>
 #include <sys/resource.h>
 
 static int cmp_dbl(const void *x, const void *y)
@@ -99,6 +100,109 @@ static int run_query(const char *file, size_t nq)
     return 0;
 }
 
+/* True pairs that share no blocking key, with their fields (for tuning). */
+static int run_miss(const char *file, size_t show)
+{
+    table_t t = {0};
+    const char *err = NULL;
+    match_ctx_t *ctx = match_ctx_new();
+    match_index_t *ix = match_index_new(ctx);
+    truthrow_t *tr;
+    size_t shown = 0;
+
+    t.want[C_TRUTH] = "person";
+    if (load(file, &t, &err) != 0 || t.colidx[C_TRUTH] < 0) {
+        fprintf(stderr, "%s: %s\n", file, err ? err : "no truth column (person)");
+        return 1;
+    }
+    for (size_t r = 0; r < t.rows; r++) {
+        match_input_t in = {cell(&t, r, C_ID), cell(&t, r, C_GIVEN), cell(&t, r, C_FAMILY),
+                            cell(&t, r, C_PATRONYMIC), cell(&t, r, C_BIRTH_DATE),
+                            cell(&t, r, C_BIRTH_PLACE), cell(&t, r, C_SEX)};
+        match_index_add(ix, &in);
+    }
+    match_index_build(ix, 2);
+    {
+        const match_model_t *m = match_index_model(ix);
+
+        printf("model: lambda %.3g, EM iterations %d\n", m->lambda, m->em_iterations);
+        for (int f = 0; f < MATCH_NFIELDS; f++) {
+            printf("  field %d:", f);
+            for (int l = 0; l < m->nlevels[f]; l++)
+                printf(" [m %.4f u %.5f w %+.1f]", m->m[f][l], m->u[f][l], log2(m->m[f][l] / m->u[f][l]));
+            printf("\n");
+        }
+    }
+    if (getenv("FP")) {
+        match_pair_t *pairs;
+        size_t np;
+        match_stats_t st;
+
+        match_dedup(ix, 0.9, 2, NULL, NULL, &pairs, &np, &st);
+        for (size_t i = 0; i < np && shown < show; i++) {
+            match_hit_t h;
+            buf_t ex = BUF_INIT;
+
+            if (!strcmp(cell(&t, pairs[i].a, C_TRUTH), cell(&t, pairs[i].b, C_TRUTH)))
+                continue;
+            match_index_pair(ix, pairs[i].a, pairs[i].b, &h);
+            match_explain(&h, &ex);
+            printf("FP p=%.3f w=%.1f %s\n", h.prob, h.weight, buf_str(&ex));
+            for (int k = 0; k < 2; k++) {
+                size_t r = k ? pairs[i].b : pairs[i].a;
+
+                printf("   %s | %s | %s | %s | %s | %s | %s\n", cell(&t, r, C_GIVEN) ? cell(&t, r, C_GIVEN) : "",
+                       cell(&t, r, C_FAMILY) ? cell(&t, r, C_FAMILY) : "",
+                       cell(&t, r, C_PATRONYMIC) ? cell(&t, r, C_PATRONYMIC) : "",
+                       cell(&t, r, C_BIRTH_DATE) ? cell(&t, r, C_BIRTH_DATE) : "",
+                       cell(&t, r, C_BIRTH_PLACE) ? cell(&t, r, C_BIRTH_PLACE) : "",
+                       cell(&t, r, C_SEX) ? cell(&t, r, C_SEX) : "", cell(&t, r, C_TRUTH));
+            }
+            buf_free(&ex);
+            shown++;
+        }
+        free(pairs);
+        show = 0;
+    }
+    tr = malloc(t.rows * sizeof *tr);
+    for (size_t r = 0; r < t.rows; r++)
+        tr[r] = (truthrow_t){cell(&t, r, C_TRUTH), (uint32_t)r};
+    qsort(tr, t.rows, sizeof *tr, by_person);
+    for (size_t i = 0, j; i < t.rows && shown < show; i = j) {
+        for (j = i; j < t.rows && !strcmp(tr[j].person, tr[i].person); j++)
+            ;
+        for (size_t a = i; a < j; a++)
+            for (size_t b = a + 1; b < j; b++) {
+                int c = match_is_candidate(ix, tr[a].row, tr[b].row);
+                match_hit_t h;
+                buf_t ex = BUF_INIT;
+
+                match_index_pair(ix, tr[a].row, tr[b].row, &h);
+                if (c && h.prob >= 0.5)
+                    continue;
+                match_explain(&h, &ex);
+                printf("%s p=%.3f %s\n", c ? "LOWSCORE" : "NOTCAND", h.prob, buf_str(&ex));
+                for (int k = 0; k < 2; k++) {
+                    size_t r = k ? tr[b].row : tr[a].row;
+
+                    printf("   %s | %s | %s | %s | %s | %s\n", cell(&t, r, C_GIVEN) ? cell(&t, r, C_GIVEN) : "",
+                           cell(&t, r, C_FAMILY) ? cell(&t, r, C_FAMILY) : "",
+                           cell(&t, r, C_PATRONYMIC) ? cell(&t, r, C_PATRONYMIC) : "",
+                           cell(&t, r, C_BIRTH_DATE) ? cell(&t, r, C_BIRTH_DATE) : "",
+                           cell(&t, r, C_BIRTH_PLACE) ? cell(&t, r, C_BIRTH_PLACE) : "",
+                           cell(&t, r, C_SEX) ? cell(&t, r, C_SEX) : "");
+                }
+                buf_free(&ex);
+                shown++;
+            }
+    }
+    free(tr);
+    match_index_free(ix);
+    match_ctx_free(ctx);
+    table_free(&t);
+    return 0;
+}
+
 static int run_cmp(void)
 {
     static const char *names[] = {"oanisian", "oanesian", "petrosian", "kaqatrian", "arutiunian",
@@ -132,6 +236,8 @@ int main(int argc, char **argv)
     }
     if (argc >= 4 && !strcmp(argv[1], "query"))
         return run_query(argv[2], (size_t)atol(argv[3]));
+    if (argc >= 4 && !strcmp(argv[1], "miss"))
+        return run_miss(argv[2], (size_t)atol(argv[3]));
     if (argc >= 2 && !strcmp(argv[1], "cmp"))
         return run_cmp();
     fprintf(stderr, "usage: match_drv match FILE.csv [options] | query FILE.csv N | cmp\n");

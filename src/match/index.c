@@ -30,6 +30,7 @@ typedef struct mrec {
                                           given/father by equivalence group */
     uint32_t bfam, bgiv, bfat;         /* coarse blocking codes, 0 = missing */
     int32_t place_id;                  /* gazetteer group or -1 */
+    char ginit;                        /* first letter of the given name as written in Latin */
     match_date_t date;                 /* birth date as known */
     char sex;                          /* 'm', 'f' or 0 */
 } mrec_t;
@@ -57,6 +58,9 @@ typedef struct tftab {
 
 enum rule {
     R_FAM_YEAR, R_FAM_DM, R_GIV_FAM, R_FAM_FAT, R_GIV_FAT, R_GIV_DATE, R_FAM_PLACE,
+    R_GIV_YEAR_F1, /* given, year and the family name's first letter: typos in family */
+    R_GIV_FAMDEL,  /* given and the family code with one letter deleted (typos) */
+    R_FAMDEL_YEAR, /* family code with one letter deleted, and year */
     R_FAM_ONLY, /* search only */
     NRULES
 };
@@ -125,19 +129,22 @@ static uint64_t mix64(uint64_t x)
 
 /* ---- Records -------------------------------------------------------------- */
 
-/* Coarse blocking code of a folded word: first letter, then consonants,
- * the "ian" ending left out. */
-static uint32_t coarse(const char *w)
+/* Coarse blocking code of a folded word into c (MATCH_KEYLEN bytes): first
+ * letter, then consonants, the "ian" ending left out; a leading k-class
+ * letter is dropped, as kh/x/h/g/gh all begin the same names in one
+ * source or another (Khachatryan, Hachatrian, Xacatryan). */
+static size_t coarse_str(const char *w, char *c)
 {
-    char c[MATCH_KEYLEN];
-    size_t n = strlen(w), k = 0;
+    size_t n = strlen(w), k = 0, i = 0;
 
     if (!n)
         return 0;
     if (n > 4 && strcmp(w + n - 3, "ian") == 0)
         n -= 3;
-    c[k++] = w[0];
-    for (size_t i = 1; i < n && k < sizeof c - 1; i++) {
+    if (n > 2 && w[0] == 'k' && strchr("aeiou", w[1]))
+        i = 1;
+    c[k++] = w[i++];
+    for (; i < n && k < MATCH_KEYLEN - 1; i++) {
         char x = w[i];
 
         if (x == 'a' || x == 'e' || x == 'i' || x == 'o' || x == 'u')
@@ -146,6 +153,15 @@ static uint32_t coarse(const char *w)
             c[k++] = x;
     }
     c[k] = 0;
+    return k;
+}
+
+static uint32_t coarse(const char *w)
+{
+    char c[MATCH_KEYLEN];
+
+    if (!coarse_str(w, c))
+        return 0;
     return match_hash32(c);
 }
 
@@ -203,6 +219,16 @@ static int rec_from_input(const match_ctx_t *ctx, match_norm_t *nz, const match_
     if (match_norm_name(nz, in->given, 0, tmp, sizeof tmp) != 0)
         return -1;
     first_word(tmp, r->giv, sizeof r->giv);
+    {
+        buf_t lat = BUF_INIT;
+
+        if (in->given && match_latin(nz, in->given, &lat) != 0) {
+            buf_free(&lat);
+            return -1;
+        }
+        r->ginit = buf_str(&lat)[0];
+        buf_free(&lat);
+    }
     if (match_norm_name(nz, in->patronymic, 1, tmp, sizeof tmp) != 0)
         return -1;
     first_word(tmp, r->fat, sizeof r->fat);
@@ -343,9 +369,16 @@ static uint64_t rule_key(const mrec_t *r, int rule, int swapped)
         a = giv, b = (uint64_t)(r->date.year * 512 + r->date.month * 32 + r->date.day);
         break;
     case R_FAM_PLACE:
-        if (!fam || !r->hplace)
+        /* With the given name's first letter: a town holds many families
+         * of one name. */
+        if (!fam || !r->hplace || !giv)
             return 0;
-        a = fam, b = r->hplace;
+        a = fam, b = ((uint64_t)r->hplace << 8) | (unsigned char)(swapped ? r->fam[0] : r->giv[0]);
+        break;
+    case R_GIV_YEAR_F1:
+        if (!giv || !fam || !r->date.year)
+            return 0;
+        a = giv, b = (uint64_t)r->date.year * 256 + (unsigned char)(swapped ? r->giv[0] : r->fam[0]);
         break;
     case R_FAM_ONLY:
         if (!fam)
@@ -357,6 +390,56 @@ static uint64_t rule_key(const mrec_t *r, int rule, int swapped)
     }
     k = mix64(mix64(a + (uint64_t)rule * 0x100000001ULL) ^ b);
     return k ? k : 1;
+}
+
+#define MAXKEYS (MATCH_KEYLEN + 1)
+
+/* Keys of record r under rule: one for most rules, the deletion
+ * neighbourhood of the family code for the *DEL rules (orientation as
+ * written only). Returns the number written to out (MAXKEYS). */
+static unsigned rule_mask = ~0u;
+
+static int rule_keys(const mrec_t *r, int rule, int swapped, uint64_t *out)
+{
+    char c[MATCH_KEYLEN], d[MATCH_KEYLEN];
+    uint64_t other;
+    size_t len;
+    int n = 0;
+
+    if (!(rule_mask & (1u << rule)))
+        return 0;
+
+    if (rule != R_GIV_FAMDEL && rule != R_FAMDEL_YEAR) {
+        out[0] = rule_key(r, rule, swapped);
+        return out[0] != 0;
+    }
+    if (swapped || !r->fam[0])
+        return 0;
+    if (rule == R_GIV_FAMDEL) {
+        if (!r->bgiv)
+            return 0;
+        other = r->bgiv;
+    } else {
+        if (!r->date.year)
+            return 0;
+        other = (uint64_t)r->date.year;
+    }
+    len = coarse_str(r->fam, c);
+    if (len < 3) {
+        uint64_t k = mix64(mix64((uint64_t)match_hash32(c) + (uint64_t)rule * 0x100000001ULL) ^ other);
+
+        out[0] = k ? k : 1;
+        return 1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        uint64_t k;
+
+        memcpy(d, c, i);
+        memcpy(d + i, c + i + 1, len - i);
+        k = mix64(mix64((uint64_t)match_hash32(d) + (uint64_t)rule * 0x100000001ULL) ^ other);
+        out[n++] = k ? k : 1;
+    }
+    return n;
 }
 
 /* Sort entries by key: LSD radix sort, 16 bits a pass. */
@@ -417,16 +500,28 @@ static int build_postings(match_index_t *ix)
     ix->post = NULL;
     ix->slots = NULL;
     ix->npost = ix->nslots = 0;
-    ix->post = malloc(ix->n * NRULES * 2 * sizeof *ix->post + 1);
+    {
+        size_t total = 0;
+
+        for (size_t r = 0; r < ix->n; r++)
+            for (int rule = 0; rule < NRULES; rule++)
+                for (int sw = 0; sw < 2; sw++) {
+                    uint64_t k[MAXKEYS];
+
+                    total += (size_t)rule_keys(&ix->recs[r], rule, sw, k);
+                }
+        ix->post = malloc(total * sizeof *ix->post + 1);
+    }
     if (!ix->post)
         return -1;
     for (size_t r = 0; r < ix->n; r++)
         for (int rule = 0; rule < NRULES; rule++)
             for (int sw = 0; sw < 2; sw++) {
-                uint64_t k = rule_key(&ix->recs[r], rule, sw);
+                uint64_t k[MAXKEYS];
+                int nk = rule_keys(&ix->recs[r], rule, sw, k);
 
-                if (k)
-                    ix->post[n++] = (entry_t){k, (uint32_t)r, (uint32_t)sw};
+                for (int j = 0; j < nk; j++)
+                    ix->post[n++] = (entry_t){k[j], (uint32_t)r, (uint32_t)sw};
             }
     ix->npost = n;
     if (sort_entries(ix->post, n) != 0)
@@ -454,19 +549,36 @@ static int build_postings(match_index_t *ix)
     return 0;
 }
 
+/* Key shared by records a and b under rule (either orientation, never
+ * swapped against swapped), or 0. */
+static uint64_t shared_key(const mrec_t *a, const mrec_t *b, int rule)
+{
+    uint64_t ka[2][MAXKEYS], kb[2][MAXKEYS];
+    int na[2], nb[2];
+
+    for (int sw = 0; sw < 2; sw++) {
+        na[sw] = rule_keys(a, rule, sw, ka[sw]);
+        nb[sw] = rule_keys(b, rule, sw, kb[sw]);
+    }
+    for (int sa = 0; sa < 2; sa++)
+        for (int sb = 0; sb < 2; sb++) {
+            if (sa && sb)
+                continue;
+            for (int i = 0; i < na[sa]; i++)
+                for (int j = 0; j < nb[sb]; j++)
+                    if (ka[sa][i] == kb[sb][j])
+                        return ka[sa][i];
+        }
+    return 0;
+}
+
 int match_is_candidate(const match_index_t *ix, size_t a, size_t b)
 {
     if (a >= ix->n || b >= ix->n)
         return 0;
     for (int rule = 0; rule < NBLOCK; rule++) {
-        uint64_t na = rule_key(&ix->recs[a], rule, 0), sa = rule_key(&ix->recs[a], rule, 1);
-        uint64_t nb = rule_key(&ix->recs[b], rule, 0), sb = rule_key(&ix->recs[b], rule, 1);
-        uint64_t hit = 0;
+        uint64_t hit = shared_key(&ix->recs[a], &ix->recs[b], rule);
 
-        if (na && (na == nb || na == sb))
-            hit = na;
-        else if (sa && sa == nb)
-            hit = sa;
         if (hit) {
             const slot_t *s = find_slot(ix, hit);
 
@@ -517,8 +629,18 @@ static uint32_t tf_get(const tftab_t *t, uint32_t k)
 
 /* ---- Scoring ---------------------------------------------------------------- */
 
+/* Does the initial x (as written) fit the name whose written first letter
+ * is first and folded form is folded? */
+static int initial_fits(char x, char first, const char *folded)
+{
+    if (x == first || x == folded[0])
+        return 1;
+    /* H. for Hasmik/Asmik, Y. for Yeghishe/Egishe: the fold dropped them. */
+    return (x == 'h' || x == 'y') && strchr("aeiou", folded[0]) != NULL;
+}
+
 static int name_level(const char *a, const char *b, int equal, double close, double similar,
-                      int initials)
+                      int initials, char ia, char ib)
 {
     double jw;
 
@@ -526,8 +648,11 @@ static int name_level(const char *a, const char *b, int equal, double close, dou
         return -1;
     if (equal)
         return 0;
-    if (initials && (!a[1] || !b[1]))
-        return a[0] == b[0] ? 2 : 3;
+    if (initials && (!a[1] || !b[1])) {
+        if (!a[1] && !b[1])
+            return a[0] == b[0] || ia == ib ? 2 : 3;
+        return (!a[1] ? initial_fits(ia ? ia : a[0], ib, b) : initial_fits(ib ? ib : b[0], ia, a)) ? 2 : 3;
+    }
     jw = match_jaro_winkler(a, b);
     if (jw >= close)
         return 1;
@@ -540,13 +665,15 @@ static int name_level(const char *a, const char *b, int equal, double close, dou
 static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATCH_NFIELDS])
 {
     if (!swapped) {
-        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, b->fam, a->hfam == b->hfam, 0.94, 0.85, 0);
-        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, b->giv, a->hgiv == b->hgiv, 0.92, 0, 1);
+        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, b->fam, a->hfam == b->hfam, 0.94, 0.85, 0, 0, 0);
+        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, b->giv, a->hgiv == b->hgiv, 0.92, 0, 1,
+                                               a->ginit, b->ginit);
     } else {
-        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, b->giv, !strcmp(a->fam, b->giv), 0.94, 0.85, 0);
-        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, b->fam, !strcmp(a->giv, b->fam), 0.92, 0, 1);
+        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, b->giv, !strcmp(a->fam, b->giv), 0.94, 0.85, 0, 0, 0);
+        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, b->fam, !strcmp(a->giv, b->fam), 0.92, 0, 1,
+                                               0, 0);
     }
-    lv[MATCH_F_FATHER] = (int8_t)name_level(a->fat, b->fat, a->hfat == b->hfat, 0.90, 0, 1);
+    lv[MATCH_F_FATHER] = (int8_t)name_level(a->fat, b->fat, a->hfat == b->hfat, 0.90, 0, 1, 0, 0);
     {
         int d = match_compare_dates(&a->date, &b->date);
 
@@ -674,7 +801,9 @@ static void set_weights(match_index_t *ix)
 
     for (int f = 0; f < MATCH_NFIELDS; f++)
         for (int l = 0; l < MATCH_MAXLEVELS; l++) {
-            double mm = m->m[f][l] > 1e-9 ? m->m[f][l] : 1e-9;
+            /* A floor on m: recording errors make any level possible for
+             * one person, and no single field should veto a match alone. */
+            double mm = m->m[f][l] > 3e-3 ? m->m[f][l] : 3e-3;
             double uu = m->u[f][l] > 1e-9 ? m->u[f][l] : 1e-9;
 
             ix->w[f][l] = l < nlevels[f] ? log2(mm / uu) : 0;
@@ -874,10 +1003,12 @@ static int train_rule(match_index_t *ix, int which, match_model_t *out, double *
                 pat[npat][f] = (int8_t)(((c >> (3 * f)) & 7) - 1);
             pc[npat++] = counts[c];
         }
-    mask = which == 0 ? (1u << MATCH_F_FATHER) | (1u << MATCH_F_BIRTH) | (1u << MATCH_F_SEX) |
-                            (1u << MATCH_F_PLACE)
+    /* Sex stays out of EM: namesakes share it as surely as matches do, and
+     * with it EM learns "same given name" instead of "same person". Its m
+     * is the default (a recording error in about 3 of 100). */
+    mask = which == 0 ? (1u << MATCH_F_FATHER) | (1u << MATCH_F_BIRTH) | (1u << MATCH_F_PLACE)
                       : (1u << MATCH_F_FAMILY) | (1u << MATCH_F_GIVEN) | (1u << MATCH_F_FATHER) |
-                            (1u << MATCH_F_SEX) | (1u << MATCH_F_PLACE);
+                            (1u << MATCH_F_PLACE);
     it = match_em((const int8_t(*)[MATCH_NFIELDS])pat, pc, npat, mask, out, &lam, 200);
     if (it < 0)
         goto done;
@@ -913,9 +1044,8 @@ static int estimate_model(match_index_t *ix)
     ix->model = base;
     ix->model.em_iterations = r0.em_iterations + r1.em_iterations;
     for (int f = 0; f < MATCH_NFIELDS; f++) {
-        int in0 = rc0 == 0 && (f == MATCH_F_FATHER || f == MATCH_F_BIRTH || f == MATCH_F_SEX ||
-                               f == MATCH_F_PLACE);
-        int in1 = rc1 == 0 && f != MATCH_F_BIRTH;
+        int in0 = rc0 == 0 && (f == MATCH_F_FATHER || f == MATCH_F_BIRTH || f == MATCH_F_PLACE);
+        int in1 = rc1 == 0 && f != MATCH_F_BIRTH && f != MATCH_F_SEX;
 
         for (int l = 0; l < nlevels[f]; l++) {
             if (in0 && in1)
@@ -944,6 +1074,8 @@ static int estimate_model(match_index_t *ix)
 int match_index_build(match_index_t *ix, int threads)
 {
     (void)threads;
+    if (getenv("MATCH_RULES"))
+        rule_mask = (unsigned)strtoul(getenv("MATCH_RULES"), NULL, 0);
     if (build_postings(ix) != 0)
         return -1;
     if (tf_build(&ix->tf_fam, ix->recs, ix->n, 0) != 0 ||
@@ -1073,30 +1205,30 @@ static int gather(match_searcher_t *s, const mrec_t *q, int r0, int r1, size_t c
 
     for (int rule = r0; rule < r1; rule++)
         for (int sw = 0; sw < 2; sw++) {
-            uint64_t k = rule_key(q, rule, sw);
-            const slot_t *sl;
+            uint64_t keys[MAXKEYS];
+            int nk = rule_keys(q, rule, sw, keys);
 
-            if (!k || !(sl = find_slot(ix, k)) || sl->len > cap)
-                continue;
-            for (uint32_t i = 0; i < sl->len; i++) {
-                const entry_t *e = &ix->post[sl->start + i];
+            for (int j = 0; j < nk; j++) {
+                const slot_t *sl = find_slot(ix, keys[j]);
 
-                if (sw && e->swapped)
+                if (!sl || sl->len > cap)
                     continue;
-                if (consider(s, q, e->rec, min_prob) != 0)
-                    return -1;
+                for (uint32_t i = 0; i < sl->len; i++) {
+                    const entry_t *e = &ix->post[sl->start + i];
+
+                    if (sw && e->swapped)
+                        continue;
+                    if (consider(s, q, e->rec, min_prob) != 0)
+                        return -1;
+                }
             }
         }
     /* Records added since the last build: compare keys one by one. */
     for (size_t r = ix->nbuilt; r < ix->n; r++) {
         int hit = 0;
 
-        for (int rule = r0; rule < r1 && !hit; rule++) {
-            uint64_t qn = rule_key(q, rule, 0), qs = rule_key(q, rule, 1);
-            uint64_t rn = rule_key(&ix->recs[r], rule, 0), rs = rule_key(&ix->recs[r], rule, 1);
-
-            hit = (qn && (qn == rn || qn == rs)) || (qs && qs == rn);
-        }
+        for (int rule = r0; rule < r1 && !hit; rule++)
+            hit = shared_key(q, &ix->recs[r], rule) != 0;
         if (hit && consider(s, q, r, min_prob) != 0)
             return -1;
     }
@@ -1223,10 +1355,13 @@ static void *dedup_worker(void *p)
 
             for (int rule = 0; rule < NBLOCK; rule++)
                 for (int sw = 0; sw < 2; sw++) {
-                    uint64_t k = rule_key(a, rule, sw);
-                    const slot_t *sl;
+                  uint64_t keys[MAXKEYS];
+                  int nk = rule_keys(a, rule, sw, keys);
 
-                    if (!k || !(sl = find_slot(ix, k)))
+                  for (int kj = 0; kj < nk; kj++) {
+                    const slot_t *sl = find_slot(ix, keys[kj]);
+
+                    if (!sl)
                         continue;
                     if (sl->len > BLOCK_CAP) {
                         wk->capped++;
@@ -1260,6 +1395,7 @@ static void *dedup_worker(void *p)
                         wk->pairs[wk->npairs++] =
                             (match_pair_t){(uint32_t)i, e->rec, (float)w, (float)pr};
                     }
+                  }
                 }
         }
     }

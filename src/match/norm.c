@@ -392,7 +392,7 @@ void match_fold_word(const char *word, char *out, size_t cap)
 void match_strip_patronymic(char *w)
 {
     static const char *endings[] = {"ievich", "ievna", "yevich", "yevna", "ovich", "evich",
-                                    "ovna", "evna", "ichna", "ich", NULL};
+                                    "ovna", "evna", "ichna", "vich", "vna", "ich", NULL};
     size_t n = strlen(w);
 
     for (int j = 0; endings[j]; j++) {

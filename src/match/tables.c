@@ -130,6 +130,12 @@ static const char *builtin_places[] = {
     "Berdzor|Բերձոր|Бердзор|Lachin|Laçın|Лачин",
     "Shushi|Շուշի|Шуши|Shusha|Şuşa|Шуша",
     "Hadrut|Հադրութ|Гадрут|Hadrut",
+    "Askeran|Ասկերան|Аскеран|Asgaran|Əsgəran",
+    "Yerevan|Երևան|Ереван|Erevan|İrəvan|Irevan",
+    "Gyumri|Գյումրի|Гюмри|Gümrü|Leninakan|Ленинакан",
+    "Vanadzor|Վանաձոր|Ванадзор|Kirovakan|Кировакан",
+    "Goris|Գորիս|Горис|Gorus",
+    "Kapan|Կապան|Капан|Qafan|Ghapan",
     NULL
 };
 
