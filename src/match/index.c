@@ -103,12 +103,12 @@ static const int nlevels[MATCH_NFIELDS] = {4, 4, 4, 6, 2, 3};
 /* Defaults, used for small indexes (too few records to estimate) and as
  * EM's starting point. */
 static const double default_m[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
-    {0.70, 0.15, 0.08, 0.07},
-    {0.75, 0.10, 0.05, 0.10},
-    {0.70, 0.15, 0.05, 0.10},
-    {0.55, 0.03, 0.12, 0.15, 0.05, 0.10},
+    {0.86, 0.09, 0.04, 0.01},
+    {0.85, 0.05, 0.08, 0.02},
+    {0.95, 0.035, 0.005, 0.01},
+    {0.50, 0.005, 0.16, 0.25, 0.07, 0.015},
     {0.97, 0.03},
-    {0.80, 0.10, 0.10},
+    {0.95, 0.03, 0.02},
 };
 static const double default_u[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
     {0.005, 0.004, 0.02, 0.971},
@@ -701,7 +701,8 @@ static double weigh(const match_index_t *ix, const mrec_t *a, int swapped,
 
         if (lv[f] >= 0) {
             w = ix->w[f][lv[f]];
-            if (lv[f] == 0 && !swapped && ix->tf_n > 0 &&
+            /* Term frequencies mean something only in a large enough set. */
+            if (lv[f] == 0 && !swapped && ix->tf_n >= 1000 &&
                 (f == MATCH_F_FAMILY || f == MATCH_F_GIVEN)) {
                 uint32_t c = tf_get(f == MATCH_F_FAMILY ? &ix->tf_fam : &ix->tf_giv,
                                     f == MATCH_F_FAMILY ? a->hfam : a->hgiv);
@@ -1246,7 +1247,8 @@ static int finish(match_searcher_t *s, int k, match_hit_t *hits)
 {
     int n = 0;
 
-    qsort(s->hits, s->nhits, sizeof *s->hits, by_weight);
+    if (s->nhits > 1)
+        qsort(s->hits, s->nhits, sizeof *s->hits, by_weight);
     for (size_t i = 0; i < s->nhits && n < k; i++)
         hits[n++] = s->hits[i];
     return n;
