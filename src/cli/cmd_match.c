@@ -253,7 +253,7 @@ int cmd_match(int argc, char **argv)
 {
     table_t t = {0};
     const char *file = NULL, *pairs_out = NULL, *clusters_out = NULL, *err = NULL;
-    double threshold = 0.9, t0 = now(), t_load, t_index, t_dedup, t_cluster;
+    double threshold = 0.9, t0 = now(), t_load, t_norm, t_index, t_dedup, t_cluster;
     int threads = 2, quiet = 0, rc = 1;
     match_ctx_t *ctx = NULL;
     match_index_t *ix = NULL;
@@ -349,27 +349,31 @@ int cmd_match(int argc, char **argv)
         fprintf(stderr, "homeward match: cannot start the matcher (ICU or memory)\n");
         goto done;
     }
-    pg.what = "normalise";
-    for (size_t r = 0; r < t.rows; r++) {
-        char num[32];
-        match_input_t in = {
-            .id = cell(&t, r, C_ID), .given = cell(&t, r, C_GIVEN),
-            .family = cell(&t, r, C_FAMILY), .patronymic = cell(&t, r, C_PATRONYMIC),
-            .birth_date = cell(&t, r, C_BIRTH_DATE), .birth_place = cell(&t, r, C_BIRTH_PLACE),
-            .sex = cell(&t, r, C_SEX)};
+    {
+        match_input_t *in = malloc((t.rows + 1) * sizeof *in);
+        char (*num)[24] = malloc((t.rows + 1) * sizeof *num);
+        int bad = !in || !num;
 
-        if (!in.id) {
-            snprintf(num, sizeof num, "%zu", r + 2); /* line number in the file */
-            in.id = num;
+        for (size_t r = 0; !bad && r < t.rows; r++) {
+            in[r] = (match_input_t){
+                .id = cell(&t, r, C_ID), .given = cell(&t, r, C_GIVEN),
+                .family = cell(&t, r, C_FAMILY), .patronymic = cell(&t, r, C_PATRONYMIC),
+                .birth_date = cell(&t, r, C_BIRTH_DATE), .birth_place = cell(&t, r, C_BIRTH_PLACE),
+                .sex = cell(&t, r, C_SEX)};
+            if (!in[r].id) {
+                snprintf(num[r], sizeof num[r], "%zu", r + 2); /* line number in the file */
+                in[r].id = num[r];
+            }
         }
-        if (match_index_add(ix, &in) < 0) {
-            fprintf(stderr, "homeward match: row %zu: cannot normalise\n", r + 2);
+        bad = bad || match_index_add_many(ix, in, t.rows, threads) != 0;
+        free(in);
+        free(num);
+        if (bad) {
+            fprintf(stderr, "homeward match: cannot normalise the rows (out of memory)\n");
             goto done;
         }
-        if ((r & 4095) == 0)
-            draw(&pg, r, t.rows);
     }
-    draw(&pg, t.rows, t.rows);
+    t_norm = now();
     if (match_index_build(ix, threads) != 0) {
         fprintf(stderr, "homeward match: out of memory while indexing\n");
         goto done;
@@ -462,8 +466,9 @@ int cmd_match(int argc, char **argv)
                 "%zu records; %zu candidate pairs compared; %zu pairs with probability >= %.2f; "
                 "%zu clusters of 2 or more holding %zu records\n",
                 t.rows, st.candidates, above, threshold, nclusters, inmulti);
-        fprintf(stderr, "time: read %.2fs, normalise+index+model %.2fs, compare %.2fs, cluster %.2fs\n",
-                t_load - t0, t_index - t_load, t_dedup - t_index, t_cluster - t_dedup);
+        fprintf(stderr, "time: read %.2fs, normalise %.2fs, index and model %.2fs, compare %.2fs, "
+                "cluster %.2fs, total %.2fs\n", t_load - t0, t_norm - t_load, t_index - t_norm,
+                t_dedup - t_index, t_cluster - t_dedup, now() - t0);
     }
     if (t.colidx[C_TRUTH] >= 0)
         evaluate(&t, ix, cluster, pairs, npairs, threshold);

@@ -13,7 +13,7 @@
 double match_jaro_winkler(const char *a, const char *b)
 {
     size_t la = strnlen(a, CMP_MAX), lb = strnlen(b, CMP_MAX);
-    unsigned char ma[CMP_MAX] = {0}, mb[CMP_MAX] = {0};
+    uint64_t ma = 0, mb = 0; /* matched positions, one bit each */
     size_t win, m = 0, t = 0, prefix = 0;
     double jaro;
 
@@ -25,8 +25,9 @@ double match_jaro_winkler(const char *a, const char *b)
         size_t lo = i > win ? i - win : 0, hi = i + win + 1 < lb ? i + win + 1 : lb;
 
         for (size_t j = lo; j < hi; j++) {
-            if (!mb[j] && a[i] == b[j]) {
-                ma[i] = mb[j] = 1;
+            if (!(mb >> j & 1) && a[i] == b[j]) {
+                ma |= 1ULL << i;
+                mb |= 1ULL << j;
                 m++;
                 break;
             }
@@ -35,9 +36,9 @@ double match_jaro_winkler(const char *a, const char *b)
     if (m == 0)
         return 0.0;
     for (size_t i = 0, j = 0; i < la; i++) {
-        if (!ma[i])
+        if (!(ma >> i & 1))
             continue;
-        while (!mb[j])
+        while (!(mb >> j & 1))
             j++;
         if (a[i] != b[j])
             t++;

@@ -31,6 +31,7 @@ typedef struct mrec {
     uint32_t bfam, bgiv, bfat;         /* coarse blocking codes, 0 = missing */
     int32_t place_id;                  /* gazetteer group or -1 */
     char ginit;                        /* first letter of the given name as written in Latin */
+    uint32_t sgiv, sfat, splace;       /* string hashes (for the similarity cache) */
     match_date_t date;                 /* birth date as known */
     char sex;                          /* 'm', 'f' or 0 */
 } mrec_t;
@@ -59,13 +60,14 @@ typedef struct tftab {
 enum rule {
     R_FAM_YEAR, R_FAM_DM, R_GIV_FAM, R_FAM_FAT, R_GIV_FAT, R_GIV_DATE, R_FAM_PLACE,
     R_GIV_YEAR_F1, /* given, year and the family name's first letter: typos in family */
+    R_FAMDEL_YEAR, /* family code with one letter deleted, year, given's first letter */
+    /* search only: */
     R_GIV_FAMDEL,  /* given and the family code with one letter deleted (typos) */
-    R_FAMDEL_YEAR, /* family code with one letter deleted, and year */
     R_FAM_ONLY, /* search only */
     NRULES
 };
-#define NBLOCK R_FAM_ONLY     /* rules used for duplicates */
-#define BLOCK_CAP 3000        /* larger blocks are skipped in dedup */
+#define NBLOCK R_GIV_FAMDEL   /* rules used for duplicates: those before it */
+#define BLOCK_CAP 500         /* larger blocks are skipped in dedup */
 #define SEARCH_CAP 200000     /* and in name search */
 #define TAIL_REBUILD 4096
 
@@ -237,6 +239,9 @@ static int rec_from_input(const match_ctx_t *ctx, match_norm_t *nz, const match_
     memcpy(r->place, tmp, sizeof r->place - 1);
     r->place[sizeof r->place - 1] = 0;
     r->hfam = r->fam[0] ? match_hash32(r->fam) : 0;
+    r->sgiv = match_hash32(r->giv);
+    r->sfat = match_hash32(r->fat);
+    r->splace = match_hash32(r->place);
     r->bfam = r->fam[0] ? coarse(r->fam) : 0;
     r->hgiv = given_hash(ctx, r->giv, &r->bgiv);
     r->hfat = given_hash(ctx, r->fat, &r->bfat);
@@ -317,6 +322,89 @@ long match_index_add(match_index_t *ix, const match_input_t *in)
     return (long)ix->n++;
 }
 
+typedef struct add_job {
+    match_index_t *ix;          /* target */
+    const match_input_t *in;    /* inputs */
+    size_t n;                   /* how many */
+    size_t base;                /* record number of in[0] */
+    size_t *next;               /* shared work counter */
+    int failed;                 /* a record could not be normalised */
+} add_job_t;
+
+static void *add_worker(void *p)
+{
+    add_job_t *job = p;
+    match_norm_t *nz = match_norm_new();
+
+    if (!nz) {
+        job->failed = 1;
+        return NULL;
+    }
+    for (;;) {
+        size_t from = __atomic_fetch_add(job->next, 256, __ATOMIC_RELAXED);
+
+        if (from >= job->n)
+            break;
+        for (size_t i = from; i < from + 256 && i < job->n; i++) {
+            size_t r = job->base + i;
+
+            if (rec_from_input(job->ix->ctx, nz, &job->in[i], &job->ix->recs[r]) != 0 ||
+                !(job->ix->ids[r] = strdup(job->in[i].id ? job->in[i].id : "")))
+                job->failed = 1;
+        }
+    }
+    match_norm_free(nz);
+    return NULL;
+}
+
+int match_index_add_many(match_index_t *ix, const match_input_t *in, size_t n, int threads)
+{
+    add_job_t job[16];
+    pthread_t tid[16];
+    size_t next = 0, need = ix->n + n;
+    int started = 0, failed = 0;
+
+    if (need > 0x7fffffffu)
+        return -1;
+    if (need > ix->cap) {
+        mrec_t *recs = realloc(ix->recs, need * sizeof *recs);
+        char **ids;
+
+        if (!recs)
+            return -1;
+        ix->recs = recs;
+        ids = realloc(ix->ids, need * sizeof *ids);
+        if (!ids)
+            return -1;
+        ix->ids = ids;
+        ix->cap = need;
+    }
+    memset(ix->ids + ix->n, 0, n * sizeof *ix->ids);
+    if (threads < 1)
+        threads = 1;
+    if (threads > 16)
+        threads = 16;
+    for (int t = 0; t < threads; t++)
+        job[t] = (add_job_t){ix, in, n, ix->n, &next, 0};
+    for (int t = 1; t < threads; t++) {
+        if (pthread_create(&tid[t], NULL, add_worker, &job[t]) != 0)
+            break;
+        started = t;
+    }
+    add_worker(&job[0]);
+    for (int t = 1; t <= started; t++)
+        pthread_join(tid[t], NULL);
+    for (int t = 0; t < threads; t++)
+        failed |= job[t].failed;
+    if (failed) {
+        for (size_t i = 0; i < n; i++)
+            free(ix->ids[ix->n + i]);
+        return -1;
+    }
+    ix->n += n;
+    return 0;
+}
+
 size_t match_index_size(const match_index_t *ix)
 {
     return ix->n;
@@ -339,9 +427,11 @@ static uint64_t rule_key(const mrec_t *r, int rule, int swapped)
         return 0;
     switch (rule) {
     case R_FAM_YEAR:
-        if (!fam || !r->date.year)
+        /* With the given name's first letter, which initials, typos and
+         * most equivalents keep; the full name has its own rule. */
+        if (!fam || !r->date.year || !giv)
             return 0;
-        a = fam, b = (uint64_t)r->date.year;
+        a = fam, b = (uint64_t)r->date.year * 256 + (unsigned char)(swapped ? r->fam[0] : r->giv[0]);
         break;
     case R_FAM_DM:
         if (!fam || !r->date.day)
@@ -353,15 +443,18 @@ static uint64_t rule_key(const mrec_t *r, int rule, int swapped)
             return 0;
         a = giv, b = fam;
         break;
+    /* Father's names come from a small stock of given names: each key
+     * with him also takes the other name's first letter, or its blocks
+     * grow with the square of the register. */
     case R_FAM_FAT:
-        if (!fam || !r->bfat)
+        if (!fam || !r->bfat || !giv)
             return 0;
-        a = fam, b = r->bfat;
+        a = fam, b = ((uint64_t)r->bfat << 8) | (unsigned char)(swapped ? r->fam[0] : r->giv[0]);
         break;
     case R_GIV_FAT:
-        if (!giv || !r->bfat)
+        if (!giv || !r->bfat || !fam)
             return 0;
-        a = giv, b = r->bfat;
+        a = giv, b = ((uint64_t)r->bfat << 8) | (unsigned char)(swapped ? r->giv[0] : r->fam[0]);
         break;
     case R_GIV_DATE:
         if (!giv || !r->date.day)
@@ -420,9 +513,9 @@ static int rule_keys(const mrec_t *r, int rule, int swapped, uint64_t *out)
             return 0;
         other = r->bgiv;
     } else {
-        if (!r->date.year)
+        if (!r->date.year || !r->giv[0])
             return 0;
-        other = (uint64_t)r->date.year;
+        other = (uint64_t)r->date.year * 256 + (unsigned char)r->giv[0];
     }
     len = coarse_str(r->fam, c);
     if (len < 3) {
@@ -639,8 +732,33 @@ static int initial_fits(char x, char first, const char *folded)
     return (x == 'h' || x == 'y') && strchr("aeiou", folded[0]) != NULL;
 }
 
-static int name_level(const char *a, const char *b, int equal, double close, double similar,
-                      int initials, char ia, char ib)
+/* Jaro-Winkler through a small per-thread cache: names repeat, and most
+ * candidate pairs compare the same few spellings again and again. The key
+ * is the two strings' hashes, ordered (the measure is symmetric). */
+typedef struct jw_slot {
+    uint64_t key; /* 0 = empty */
+    float value;  /* similarity */
+} jw_slot_t;
+
+#define JW_CACHE (1u << 14)
+static _Thread_local jw_slot_t jw_cache[JW_CACHE];
+
+static double jw_cached(const char *a, uint32_t ha, const char *b, uint32_t hb)
+{
+    uint64_t k = ha < hb ? ((uint64_t)ha << 32 | hb) : ((uint64_t)hb << 32 | ha);
+    jw_slot_t *c = &jw_cache[mix64(k) & (JW_CACHE - 1)];
+    double v;
+
+    if (c->key == k)
+        return c->value;
+    v = match_jaro_winkler(a, b);
+    c->key = k;
+    c->value = (float)v;
+    return v;
+}
+
+static int name_level(const char *a, uint32_t ha, const char *b, uint32_t hb, int equal,
+                      double close, double similar, int initials, char ia, char ib)
 {
     double jw;
 
@@ -653,7 +771,7 @@ static int name_level(const char *a, const char *b, int equal, double close, dou
             return a[0] == b[0] || ia == ib ? 2 : 3;
         return (!a[1] ? initial_fits(ia ? ia : a[0], ib, b) : initial_fits(ib ? ib : b[0], ia, a)) ? 2 : 3;
     }
-    jw = match_jaro_winkler(a, b);
+    jw = jw_cached(a, ha, b, hb);
     if (jw >= close)
         return 1;
     if (similar > 0 && jw >= similar)
@@ -665,15 +783,18 @@ static int name_level(const char *a, const char *b, int equal, double close, dou
 static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATCH_NFIELDS])
 {
     if (!swapped) {
-        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, b->fam, a->hfam == b->hfam, 0.94, 0.85, 0, 0, 0);
-        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, b->giv, a->hgiv == b->hgiv, 0.92, 0, 1,
-                                               a->ginit, b->ginit);
+        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, a->hfam, b->fam, b->hfam, a->hfam == b->hfam,
+                                                0.94, 0.85, 0, 0, 0);
+        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->giv, b->sgiv, a->hgiv == b->hgiv,
+                                               0.92, 0, 1, a->ginit, b->ginit);
     } else {
-        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, b->giv, !strcmp(a->fam, b->giv), 0.94, 0.85, 0, 0, 0);
-        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, b->fam, !strcmp(a->giv, b->fam), 0.92, 0, 1,
-                                               0, 0);
+        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, a->hfam, b->giv, b->sgiv, a->hfam == b->sgiv,
+                                                0.94, 0.85, 0, 0, 0);
+        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->fam, b->hfam, a->sgiv == b->hfam,
+                                               0.92, 0, 1, 0, 0);
     }
-    lv[MATCH_F_FATHER] = (int8_t)name_level(a->fat, b->fat, a->hfat == b->hfat, 0.90, 0, 1, 0, 0);
+    lv[MATCH_F_FATHER] = (int8_t)name_level(a->fat, a->sfat, b->fat, b->sfat, a->hfat == b->hfat,
+                                            0.90, 0, 1, 0, 0);
     {
         int d = match_compare_dates(&a->date, &b->date);
 
@@ -684,7 +805,7 @@ static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATC
         lv[MATCH_F_PLACE] = -1;
     else if (a->hplace == b->hplace)
         lv[MATCH_F_PLACE] = 0;
-    else if (a->place_id < 0 && b->place_id < 0 && match_jaro_winkler(a->place, b->place) >= 0.88)
+    else if (a->place_id < 0 && b->place_id < 0 && jw_cached(a->place, a->splace, b->place, b->splace) >= 0.88)
         lv[MATCH_F_PLACE] = 1;
     else
         lv[MATCH_F_PLACE] = 2;
@@ -903,7 +1024,7 @@ static void estimate_u(match_index_t *ix, match_model_t *m)
 {
     double cnt[MATCH_NFIELDS][MATCH_MAXLEVELS] = {{0}}, tot[MATCH_NFIELDS] = {0};
     uint64_t seed = 0x2545f4914f6cdd1dULL;
-    size_t pairs = 2000000;
+    size_t pairs = 1000000;
 
     for (size_t i = 0; i < pairs; i++) {
         size_t a = rng_next(&seed) % ix->n, b = rng_next(&seed) % ix->n;
@@ -969,7 +1090,7 @@ static int train_rule(match_index_t *ix, int which, match_model_t *out, double *
             ;
         possible += (double)(j - i) * (double)(j - i - 1) / 2;
     }
-    keep = possible > 4e6 ? 4e6 / possible : 1.0;
+    keep = possible > 2e6 ? 2e6 / possible : 1.0;
     for (size_t i = 0, j; i < n; i = j) {
         for (j = i; j < n && e[j].key == e[i].key; j++)
             ;
@@ -1024,6 +1145,23 @@ done:
     return rc;
 }
 
+typedef struct train_job {
+    match_index_t *ix;    /* index (read-only while training) */
+    int which;            /* training rule */
+    match_model_t *out;   /* its estimate */
+    double *lambda;       /* its prior */
+    double *npairs;       /* pairs under the rule */
+    int rc;               /* train_rule's result */
+} train_job_t;
+
+static void *train_thread(void *p)
+{
+    train_job_t *j = p;
+
+    j->rc = train_rule(j->ix, j->which, j->out, j->lambda, j->npairs);
+    return NULL;
+}
+
 static int estimate_model(match_index_t *ix)
 {
     match_model_t base, r0, r1;
@@ -1038,8 +1176,19 @@ static int estimate_model(match_index_t *ix)
     estimate_u(ix, &base);
     r0 = r1 = base;
     r0.em_iterations = r1.em_iterations = 0;
-    rc0 = train_rule(ix, 0, &r0, &lam0, &np0);
-    rc1 = train_rule(ix, 1, &r1, &lam1, &np1);
+    {
+        /* The two training rules are independent: one on another thread. */
+        train_job_t job = {ix, 1, &r1, &lam1, &np1, 0};
+        pthread_t tid;
+        int threaded = pthread_create(&tid, NULL, train_thread, &job) == 0;
+
+        rc0 = train_rule(ix, 0, &r0, &lam0, &np0);
+        if (threaded)
+            pthread_join(tid, NULL);
+        else
+            train_thread(&job);
+        rc1 = job.rc;
+    }
     if (rc0 < 0 || rc1 < 0)
         return -1;
     ix->model = base;
@@ -1316,6 +1465,17 @@ int match_search(match_searcher_t *s, const char *text, int k, match_hit_t *hits
         /* A record seen in the first reading is not scored again; the
          * swapped reading inside score() covers the other order. */
         if (gather(s, &q, R_GIV_FAM, R_GIV_FAM + 1, SEARCH_CAP, 0.0) != 0 ||
+            gather(s, &q, R_GIV_FAMDEL, R_GIV_FAMDEL + 1, SEARCH_CAP, 0.0) != 0)
+            return -1;
+    }
+    /* The family name alone (one word, or too few hits): larger blocks. */
+    for (int reading = 0; reading < (nw > 1 ? 2 : 1) && s->nhits < (size_t)k; reading++) {
+        match_input_t in = {0};
+        mrec_t q;
+
+        in.family = reading == 0 ? w[0] : w[nw - 1];
+        in.given = nw > 1 ? (reading == 0 ? w[1] : w[0]) : NULL;
+        if (rec_from_input(s->ix->ctx, s->nz, &in, &q) != 0 ||
             gather(s, &q, R_FAM_ONLY, R_FAM_ONLY + 1, SEARCH_CAP, 0.0) != 0)
             return -1;
     }
@@ -1369,13 +1529,18 @@ static void *dedup_worker(void *p)
                         wk->capped++;
                         continue;
                     }
-                    for (uint32_t t = 0; t < sl->len; t++) {
+                    /* Entries of a key are in record order (the radix sort
+                     * is stable): walk down from the end to the first
+                     * record not after this one. */
+                    for (uint32_t t = sl->len; t-- > 0;) {
                         const entry_t *e = &ix->post[sl->start + t];
                         int8_t lv[MATCH_NFIELDS];
                         double w, pr;
                         int swp;
 
-                        if (e->rec <= i || (sw && e->swapped) || wk->stamp[e->rec] == i + 1)
+                        if (e->rec <= i)
+                            break;
+                        if ((sw && e->swapped) || wk->stamp[e->rec] == i + 1)
                             continue;
                         wk->stamp[e->rec] = (uint32_t)(i + 1);
                         wk->candidates++;

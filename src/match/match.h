@@ -132,6 +132,10 @@ void match_index_free(match_index_t *ix);
  * Before the first build, records are only stored; after it, they are
  * also searchable at once through a linear tail until the next build. */
 long match_index_add(match_index_t *ix, const match_input_t *in);
+/* Add n records at once, normalising them with threads threads (the
+ * batch path for large files). Record numbers continue from
+ * match_index_size(). 0, or -1 with no record added. */
+int match_index_add_many(match_index_t *ix, const match_input_t *in, size_t n, int threads);
 /* Number of records. */
 size_t match_index_size(const match_index_t *ix);
 /* Id of record r (owned by the index). */
