@@ -36,6 +36,16 @@ typedef struct mrec {
     char sex;                          /* 'm', 'f' or 0 */
 } mrec_t;
 
+/* The fields of a record that decide most candidate pairs without
+ * comparing names, packed apart so that rejecting a pair costs one cache
+ * line. */
+typedef struct mhot {
+    uint32_t hfat, hplace; /* as in mrec_t */
+    int32_t place_id;      /* as in mrec_t */
+    match_date_t date;     /* as in mrec_t */
+    char sex;              /* as in mrec_t */
+} mhot_t;
+
 /* A blocking key of one record in one orientation. */
 typedef struct entry {
     uint64_t key;     /* rule and values, hashed; never 0 */
@@ -67,7 +77,8 @@ enum rule {
     NRULES
 };
 #define NBLOCK R_GIV_FAMDEL   /* rules used for duplicates: those before it */
-#define BLOCK_CAP 500         /* larger blocks are skipped in dedup */
+static uint32_t BLOCK_CAP = 300; /* larger blocks are skipped in dedup */
+
 #define SEARCH_CAP 200000     /* and in name search */
 #define TAIL_REBUILD 4096
 
@@ -75,6 +86,7 @@ struct match_index {
     const match_ctx_t *ctx;         /* tables (not owned) */
     match_norm_t *nz;               /* normaliser for match_index_add */
     mrec_t *recs;                   /* records */
+    mhot_t *hot;                    /* their hot fields (built records only) */
     char **ids;                     /* their ids (owned) */
     size_t n, cap;                  /* records, allocated */
     size_t nbuilt;                  /* records covered by postings */
@@ -285,6 +297,7 @@ void match_index_free(match_index_t *ix)
         free(ix->ids[i]);
     free(ix->ids);
     free(ix->recs);
+    free(ix->hot);
     free(ix->post);
     free(ix->slots);
     tf_free(&ix->tf_fam);
@@ -1224,6 +1237,8 @@ static int estimate_model(match_index_t *ix)
 int match_index_build(match_index_t *ix, int threads)
 {
     (void)threads;
+    if (getenv("MATCH_CAP"))
+        BLOCK_CAP = (uint32_t)atoi(getenv("MATCH_CAP"));
     if (getenv("MATCH_RULES"))
         rule_mask = (unsigned)strtoul(getenv("MATCH_RULES"), NULL, 0);
     if (build_postings(ix) != 0)
@@ -1232,6 +1247,15 @@ int match_index_build(match_index_t *ix, int threads)
         tf_build(&ix->tf_giv, ix->recs, ix->n, 1) != 0)
         return -1;
     ix->tf_n = ix->n;
+    free(ix->hot);
+    ix->hot = malloc(ix->n * sizeof *ix->hot + 1);
+    if (!ix->hot)
+        return -1;
+    for (size_t r = 0; r < ix->n; r++) {
+        const mrec_t *p = &ix->recs[r];
+
+        ix->hot[r] = (mhot_t){p->hfat, p->hplace, p->place_id, p->date, p->sex};
+    }
     if (!ix->model_set) {
         set_weights(ix); /* EM's pair scoring needs some weights for swaps */
         default_model(&ix->model);
@@ -1498,11 +1522,57 @@ typedef struct worker {
     int failed;                 /* allocation failure */
 } worker_t;
 
+/* Largest weight field f can add to a pair with record a (0: missing). */
+static double field_ub(const match_index_t *ix, const mrec_t *a, int f)
+{
+    double ub = 0;
+
+    for (int l = 0; l < nlevels[f]; l++)
+        if (ix->w[f][l] > ub)
+            ub = ix->w[f][l];
+    if ((f == MATCH_F_FAMILY || f == MATCH_F_GIVEN) && ix->tf_n >= 1000) {
+        uint32_t c = tf_get(f == MATCH_F_FAMILY ? &ix->tf_fam : &ix->tf_giv,
+                            f == MATCH_F_FAMILY ? a->hfam : a->hgiv);
+        double w = ix->log2m[f][0] - log2((double)(c ? c : 1) / (double)ix->tf_n);
+
+        if (w > ub)
+            ub = w;
+    }
+    return ub;
+}
+
+/* An upper bound of the pair's weight from the fields that cost nothing
+ * to compare, plus the most the names could add. */
+static double cheap_ub(const match_index_t *ix, const mhot_t *a, const mhot_t *b, double names_ub,
+                       double fat_ub)
+{
+    double w = names_ub;
+    int d = match_compare_dates(&a->date, &b->date);
+
+    if (d != MATCH_DATE_MISSING)
+        w += ix->w[MATCH_F_BIRTH][d];
+    if (a->sex && b->sex)
+        w += ix->w[MATCH_F_SEX][a->sex == b->sex ? 0 : 1];
+    if (a->hfat && b->hfat)
+        w += a->hfat == b->hfat ? ix->w[MATCH_F_FATHER][0] : fat_ub;
+    if (a->hplace && b->hplace) {
+        if (a->hplace == b->hplace)
+            w += ix->w[MATCH_F_PLACE][0];
+        else if (a->place_id < 0 && b->place_id < 0)
+            w += ix->w[MATCH_F_PLACE][1] > ix->w[MATCH_F_PLACE][2] ? ix->w[MATCH_F_PLACE][1]
+                                                                  : ix->w[MATCH_F_PLACE][2];
+        else
+            w += ix->w[MATCH_F_PLACE][2];
+    }
+    return w;
+}
+
 static void *dedup_worker(void *p)
 {
     worker_t *wk = p;
     match_index_t *ix = wk->ix;
     const size_t chunk = 512;
+    double wmin = log2(wk->min_prob / (1 - wk->min_prob)) - ix->prior - 1e-9;
 
     for (;;) {
         size_t from = __atomic_fetch_add(wk->next, chunk, __ATOMIC_RELAXED), to;
@@ -1514,6 +1584,8 @@ static void *dedup_worker(void *p)
             wk->progress(wk->arg, from, ix->n);
         for (size_t i = from; i < to; i++) {
             const mrec_t *a = &ix->recs[i];
+            double names_ub = field_ub(ix, a, MATCH_F_FAMILY) + field_ub(ix, a, MATCH_F_GIVEN);
+            double fat_ub = fmax(ix->w[MATCH_F_FATHER][1], fmax(ix->w[MATCH_F_FATHER][2], ix->w[MATCH_F_FATHER][3]));
 
             for (int rule = 0; rule < NBLOCK; rule++)
                 for (int sw = 0; sw < 2; sw++) {
@@ -1544,6 +1616,8 @@ static void *dedup_worker(void *p)
                             continue;
                         wk->stamp[e->rec] = (uint32_t)(i + 1);
                         wk->candidates++;
+                        if (cheap_ub(ix, &ix->hot[i], &ix->hot[e->rec], names_ub, fat_ub) < wmin)
+                            continue; /* cannot reach min_prob whatever the names */
                         w = score(ix, a, &ix->recs[e->rec], lv, &swp, NULL);
                         pr = prob_of(ix, w);
                         if (pr < wk->min_prob)
