@@ -77,7 +77,7 @@ enum rule {
     NRULES
 };
 #define NBLOCK R_GIV_FAMDEL   /* rules used for duplicates: those before it */
-static uint32_t BLOCK_CAP = 300; /* larger blocks are skipped in dedup */
+#define BLOCK_CAP 300         /* larger blocks are skipped in dedup */
 
 #define SEARCH_CAP 200000     /* and in name search */
 #define TAIL_REBUILD 4096
@@ -503,8 +503,6 @@ static uint64_t rule_key(const mrec_t *r, int rule, int swapped)
 /* Keys of record r under rule: one for most rules, the deletion
  * neighbourhood of the family code for the *DEL rules (orientation as
  * written only). Returns the number written to out (MAXKEYS). */
-static unsigned rule_mask = ~0u;
-
 static int rule_keys(const mrec_t *r, int rule, int swapped, uint64_t *out)
 {
     char c[MATCH_KEYLEN], d[MATCH_KEYLEN];
@@ -512,8 +510,6 @@ static int rule_keys(const mrec_t *r, int rule, int swapped, uint64_t *out)
     size_t len;
     int n = 0;
 
-    if (!(rule_mask & (1u << rule)))
-        return 0;
 
     if (rule != R_GIV_FAMDEL && rule != R_FAMDEL_YEAR) {
         out[0] = rule_key(r, rule, swapped);
@@ -1237,10 +1233,6 @@ static int estimate_model(match_index_t *ix)
 int match_index_build(match_index_t *ix, int threads)
 {
     (void)threads;
-    if (getenv("MATCH_CAP"))
-        BLOCK_CAP = (uint32_t)atoi(getenv("MATCH_CAP"));
-    if (getenv("MATCH_RULES"))
-        rule_mask = (unsigned)strtoul(getenv("MATCH_RULES"), NULL, 0);
     if (build_postings(ix) != 0)
         return -1;
     if (tf_build(&ix->tf_fam, ix->recs, ix->n, 0) != 0 ||
