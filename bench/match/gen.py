@@ -10,6 +10,22 @@ several date formats, capitalisation, typos and missing fields.
 
 Usage: gen.py N OUT.csv [SEED]     columns: id,given,family,patronymic,
 birth_date,birth_place,sex,person   (person = truth, one per real person)
+
+What the records look like (the knobs are below in the code):
+- families of 1-4 siblings (same surname, father, birthplace; distinct
+  given names; born within 12 years); surnames: 35% from 45 common stems
+  (Zipf 0.7: the top one about 4% of people), 65% from a long synthetic tail;
+  given names Zipf 0.7 over about 50 per sex;
+- each person written 1-4 times (geometric), each time by a source with its
+  own script and romanisation (Armenian 22%, Russian 22%, Latin from Russian
+  12%, BGN 22%, diaspora -ian 9%, ISO-like 6%, Azerbaijani Latin 7%);
+- father's name given by 85-90% of Armenian/Russian sources, 30-60% of
+  Latin ones, as Gevorgi / Геворкович / Gevorg; initials only in 8% of
+  Latin sources; 30% upper case; 3% given/family swapped;
+- birth date missing in 10%; else 12.05.1965 / 1965-05-12 / 05/12/1965 /
+  1965 / 1965-05; 4% one year off, 2% another day;
+- typos: 5% in the family name, 4% in the given name; birth place missing
+  in 30%, in the source's language otherwise; sex missing in 20%.
 """
 import csv
 import random

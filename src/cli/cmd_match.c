@@ -81,6 +81,11 @@ static void on_field(void *s, size_t len, void *data)
     if (!t->header_done) {
         char **h = realloc(t->header, (t->nheader + 1) * sizeof *h);
 
+        /* A UTF-8 byte-order mark (spreadsheet exports) is not part of the name. */
+        if (t->nheader == 0 && s && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+            s = (char *)s + 3;
+            len -= 3;
+        }
         if (!h) {
             t->failed = 1;
             return;

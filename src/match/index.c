@@ -31,7 +31,7 @@ typedef struct mrec {
     uint32_t bfam, bgiv, bfat;         /* coarse blocking codes, 0 = missing */
     int32_t place_id;                  /* gazetteer group or -1 */
     char ginit;                        /* first letter of the given name as written in Latin */
-    uint32_t sgiv, sfat, splace;       /* string hashes (for the similarity cache) */
+    uint32_t sfam, sgiv, sfat, splace; /* string hashes (for the similarity cache) */
     match_date_t date;                 /* birth date as known */
     char sex;                          /* 'm', 'f' or 0 */
 } mrec_t;
@@ -211,10 +211,10 @@ static uint32_t given_hash(const match_ctx_t *ctx, const char *w, uint32_t *bloc
     }
     g = match_strmap_get(&ctx->given, w);
     if (g >= 0) {
-        uint32_t h = (uint32_t)mix64((uint64_t)g + 77) | 1;
-
-        *block = h;
-        return h;
+        /* Exact agreement by group; blocking by the group's canonical
+         * form, which spellings outside the table usually share. */
+        *block = coarse(ctx->given_canon[g]);
+        return (uint32_t)mix64((uint64_t)g + 77) | 1;
     }
     *block = coarse(w);
     return match_hash32(w);
@@ -248,13 +248,25 @@ static int rec_from_input(const match_ctx_t *ctx, match_norm_t *nz, const match_
     first_word(tmp, r->fat, sizeof r->fat);
     if (match_norm_name(nz, in->birth_place, 0, tmp, sizeof tmp) != 0)
         return -1;
-    memcpy(r->place, tmp, sizeof r->place - 1);
-    r->place[sizeof r->place - 1] = 0;
+    {
+        size_t l = strnlen(tmp, sizeof r->place - 1);
+
+        memcpy(r->place, tmp, l);
+        r->place[l] = 0;
+    }
+    r->sfam = match_hash32(r->fam);
     r->hfam = r->fam[0] ? match_hash32(r->fam) : 0;
+    r->bfam = r->fam[0] ? coarse(r->fam) : 0;
+    if (r->fam[0]) {
+        /* Spellings that names.tsv lists as one family name are one. */
+        int32_t g = match_strmap_get(&ctx->family, r->fam);
+
+        if (g >= 0)
+            r->hfam = (uint32_t)mix64((uint64_t)g + 4099) | 1; /* blocking keeps the coarse code */
+    }
     r->sgiv = match_hash32(r->giv);
     r->sfat = match_hash32(r->fat);
     r->splace = match_hash32(r->place);
-    r->bfam = r->fam[0] ? coarse(r->fam) : 0;
     r->hgiv = given_hash(ctx, r->giv, &r->bgiv);
     r->hfat = given_hash(ctx, r->fat, &r->bfat);
     if (r->place[0]) {
@@ -792,14 +804,14 @@ static int name_level(const char *a, uint32_t ha, const char *b, uint32_t hb, in
 static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATCH_NFIELDS])
 {
     if (!swapped) {
-        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, a->hfam, b->fam, b->hfam, a->hfam == b->hfam,
+        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, a->sfam, b->fam, b->sfam, a->hfam == b->hfam,
                                                 0.94, 0.85, 0, 0, 0);
         lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->giv, b->sgiv, a->hgiv == b->hgiv,
                                                0.92, 0, 1, a->ginit, b->ginit);
     } else {
-        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, a->hfam, b->giv, b->sgiv, a->hfam == b->sgiv,
+        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, a->sfam, b->giv, b->sgiv, a->sfam == b->sgiv,
                                                 0.94, 0.85, 0, 0, 0);
-        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->fam, b->hfam, a->sgiv == b->hfam,
+        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->fam, b->sfam, a->sgiv == b->sfam,
                                                0.92, 0, 1, 0, 0);
     }
     lv[MATCH_F_FATHER] = (int8_t)name_level(a->fat, a->sfat, b->fat, b->sfat, a->hfat == b->hfat,

@@ -25,8 +25,11 @@ void match_strmap_free(match_strmap_t *m);
 
 struct match_ctx {
     match_strmap_t given;  /* folded given name -> equivalence group */
+    match_strmap_t family; /* folded family name -> equivalence group */
+    int32_t nfamilies;     /* family-name groups */
     match_strmap_t place;  /* folded place name -> settlement group */
     int32_t ngroups;       /* given-name groups */
+    char **given_canon;    /* per given-name group: its first folded form */
     int32_t nplaces;       /* settlement groups */
     match_norm_t *nz;      /* for match_ctx_place_id (single-threaded use) */
 };

@@ -139,8 +139,9 @@ static const char *builtin_places[] = {
     NULL
 };
 
-/* Normalise each form of a '|' or tab separated list into fs; forms with
- * a known group give the group for all. */
+/* Normalise each form of a list (kind 0: given names, first word; 1:
+ * places, all words; 2: family names, words joined); a form with a known
+ * group gives that group to all. */
 static int add_group(match_ctx_t *ctx, match_strmap_t *map, int32_t *ngroups, char **forms,
                      int nforms, int place)
 {
@@ -153,11 +154,19 @@ static int add_group(match_ctx_t *ctx, match_strmap_t *map, int32_t *ngroups, ch
             continue;
         if (match_norm_name(ctx->nz, forms[i], 0, f[n], sizeof f[n]) != 0)
             return -1;
-        if (!place) {
+        if (place == 0) {
             char *sp = strchr(f[n], ' ');
 
             if (sp)
                 *sp = 0;
+        } else if (place == 2) {
+            /* Family names are compared with their words joined. */
+            char *w = f[n];
+
+            for (char *r = f[n]; *r; r++)
+                if (*r != ' ')
+                    *w++ = *r;
+            *w = 0;
         }
         if (!f[n][0])
             continue;
@@ -167,8 +176,21 @@ static int add_group(match_ctx_t *ctx, match_strmap_t *map, int32_t *ngroups, ch
     }
     if (n == 0)
         return 0;
-    if (g < 0)
+    if (g < 0) {
         g = (*ngroups)++;
+        if (map == &ctx->given) {
+            /* Remember a canonical form: blocking uses its coarse code, so
+             * that spellings missing from the table still meet the group. */
+            char **c = realloc(ctx->given_canon, (size_t)*ngroups * sizeof *c);
+
+            if (!c)
+                return -1;
+            ctx->given_canon = c;
+            c[g] = strdup(f[0]);
+            if (!c[g])
+                return -1;
+        }
+    }
     for (int i = 0; i < n; i++)
         if (match_strmap_put(map, f[i], g) != 0)
             return -1;
@@ -225,13 +247,20 @@ static int names_line(match_ctx_t *ctx, char *line)
     char *col[8], *forms[24];
     int n = split(line, "\t", col, 8), k = 0;
 
-    if (n < 5 || strcmp(col[0], "kind") == 0 || (col[0][0] != 'g' && col[0][0] != 'G'))
+    int family;
+
+    if (n < 5 || strcmp(col[0], "kind") == 0)
+        return 0;
+    family = col[0][0] == 'f' || col[0][0] == 'F';
+    if (!family && col[0][0] != 'g' && col[0][0] != 'G')
         return 0;
     forms[k++] = col[2];
     forms[k++] = col[3];
     forms[k++] = col[4];
     if (n >= 6)
         k += split(col[5], "|", forms + k, 24 - k);
+    if (family)
+        return add_group(ctx, &ctx->family, &ctx->nfamilies, forms, k, 2);
     return add_group(ctx, &ctx->given, &ctx->ngroups, forms, k, 0);
 }
 
@@ -291,7 +320,11 @@ void match_ctx_free(match_ctx_t *ctx)
 {
     if (!ctx)
         return;
+    for (int32_t g = 0; g < ctx->ngroups && ctx->given_canon; g++)
+        free(ctx->given_canon[g]);
+    free(ctx->given_canon);
     match_strmap_free(&ctx->given);
+    match_strmap_free(&ctx->family);
     match_strmap_free(&ctx->place);
     match_norm_free(ctx->nz);
     free(ctx);
