@@ -443,7 +443,7 @@ const char *match_index_id(const match_index_t *ix, size_t r)
 /* ---- Blocking keys --------------------------------------------------------- */
 
 /* Key of record r under rule in one orientation; 0 when a part is missing. */
-static uint64_t rule_key(const mrec_t *r, int rule, int swapped)
+static uint64_t rule_key(const mrec_t *r, int rule, int swapped, char g1)
 {
     uint32_t fam = swapped ? r->bgiv : r->bfam, giv = swapped ? r->bfam : r->bgiv;
     uint64_t a, b, k;
@@ -456,7 +456,7 @@ static uint64_t rule_key(const mrec_t *r, int rule, int swapped)
          * most equivalents keep; the full name has its own rule. */
         if (!fam || !r->date.year || !giv)
             return 0;
-        a = fam, b = (uint64_t)r->date.year * 256 + (unsigned char)(swapped ? r->fam[0] : r->giv[0]);
+        a = fam, b = (uint64_t)r->date.year * 256 + (unsigned char)(swapped ? r->fam[0] : g1);
         break;
     case R_FAM_DM:
         if (!fam || !r->date.day)
@@ -474,7 +474,7 @@ static uint64_t rule_key(const mrec_t *r, int rule, int swapped)
     case R_FAM_FAT:
         if (!fam || !r->bfat || !giv)
             return 0;
-        a = fam, b = ((uint64_t)r->bfat << 8) | (unsigned char)(swapped ? r->fam[0] : r->giv[0]);
+        a = fam, b = ((uint64_t)r->bfat << 8) | (unsigned char)(swapped ? r->fam[0] : g1);
         break;
     case R_GIV_FAT:
         if (!giv || !r->bfat || !fam)
@@ -491,7 +491,7 @@ static uint64_t rule_key(const mrec_t *r, int rule, int swapped)
          * of one name. */
         if (!fam || !r->hplace || !giv)
             return 0;
-        a = fam, b = ((uint64_t)r->hplace << 8) | (unsigned char)(swapped ? r->fam[0] : r->giv[0]);
+        a = fam, b = ((uint64_t)r->hplace << 8) | (unsigned char)(swapped ? r->fam[0] : g1);
         break;
     case R_GIV_YEAR_F1:
         if (!giv || !fam || !r->date.year)
@@ -521,11 +521,19 @@ static int rule_keys(const mrec_t *r, int rule, int swapped, uint64_t *out)
     uint64_t other;
     size_t len;
     int n = 0;
-
+    /* The given name's first letter as folded and as written: H. meets
+     * Hovhannes (written h, folded o) and Y. meets Yeghishe. */
+    int alt = !swapped && r->ginit && r->ginit != r->giv[0] &&
+              (rule == R_FAM_YEAR || rule == R_FAM_FAT || rule == R_FAM_PLACE);
 
     if (rule != R_GIV_FAMDEL && rule != R_FAMDEL_YEAR) {
-        out[0] = rule_key(r, rule, swapped);
-        return out[0] != 0;
+        out[n] = rule_key(r, rule, swapped, r->giv[0]);
+        n += out[n] != 0;
+        if (alt) {
+            out[n] = rule_key(r, rule, swapped, r->ginit);
+            n += out[n] != 0;
+        }
+        return n;
     }
     if (swapped || !r->fam[0])
         return 0;
