@@ -959,6 +959,11 @@ static void set_weights(match_index_t *ix)
 
             ix->w[f][l] = l < nlevels[f] ? log2(mm / uu) : 0;
             ix->log2m[f][l] = log2(mm);
+            /* Levels go from full agreement to disagreement: a weaker level
+             * never weighs more than a stronger one (a level never seen
+             * has tiny m and u, and their ratio means nothing). */
+            if (l > 0 && l < nlevels[f] && ix->w[f][l] > ix->w[f][l - 1])
+                ix->w[f][l] = ix->w[f][l - 1];
         }
     if (lam < 1e-12)
         lam = 1e-12;
