@@ -817,8 +817,10 @@ static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATC
         lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->giv, b->sgiv, a->hgiv == b->hgiv,
                                                0.92, 0, 1, a->ginit, b->ginit);
     } else {
+        /* Read swapped, a given name sits in the family slot: an initial
+         * there ("Sargsyan, G.") fits like a similar family name. */
         lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, a->sfam, b->giv, b->sgiv, a->sfam == b->sgiv,
-                                                0.94, 0.85, 0, 0, 0);
+                                                0.94, 0.85, 1, 0, b->ginit);
         lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->fam, b->sfam, a->sgiv == b->sfam,
                                                0.92, 0, 1, 0, 0);
     }
