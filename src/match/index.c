@@ -80,7 +80,6 @@ enum rule {
 #define BLOCK_CAP 300         /* larger blocks are skipped in dedup */
 
 #define SEARCH_CAP 200000     /* and in name search */
-#define TAIL_REBUILD 4096
 
 struct match_index {
     const match_ctx_t *ctx;         /* tables (not owned) */
@@ -90,7 +89,8 @@ struct match_index {
     char **ids;                     /* their ids (owned) */
     size_t n, cap;                  /* records, allocated */
     size_t nbuilt;                  /* records covered by postings */
-    entry_t *post;                  /* postings sorted by key */
+    uint32_t *post;                 /* postings grouped by key: record number,
+                                       top bit set for a swapped-orientation key */
     size_t npost;                   /* entries */
     slot_t *slots;                  /* key -> run of postings */
     size_t nslots;                  /* power of two */
@@ -435,6 +435,11 @@ size_t match_index_size(const match_index_t *ix)
     return ix->n;
 }
 
+size_t match_index_pending(const match_index_t *ix)
+{
+    return ix->n - ix->nbuilt;
+}
+
 const char *match_index_id(const match_index_t *ix, size_t r)
 {
     return r < ix->n ? ix->ids[r] : NULL;
@@ -616,6 +621,7 @@ static const slot_t *find_slot(const match_index_t *ix, uint64_t key)
 static int build_postings(match_index_t *ix)
 {
     size_t n = 0, uniq = 0, cap;
+    entry_t *e;
 
     free(ix->post);
     free(ix->slots);
@@ -632,9 +638,9 @@ static int build_postings(match_index_t *ix)
 
                     total += (size_t)rule_keys(&ix->recs[r], rule, sw, k);
                 }
-        ix->post = malloc(total * sizeof *ix->post + 1);
+        e = malloc(total * sizeof *e + 1);
     }
-    if (!ix->post)
+    if (!e)
         return -1;
     for (size_t r = 0; r < ix->n; r++)
         for (int rule = 0; rule < NRULES; rule++)
@@ -643,30 +649,43 @@ static int build_postings(match_index_t *ix)
                 int nk = rule_keys(&ix->recs[r], rule, sw, k);
 
                 for (int j = 0; j < nk; j++)
-                    ix->post[n++] = (entry_t){k[j], (uint32_t)r, (uint32_t)sw};
+                    e[n++] = (entry_t){k[j], (uint32_t)r, (uint32_t)sw};
             }
     ix->npost = n;
-    if (sort_entries(ix->post, n) != 0)
+    if (sort_entries(e, n) != 0) {
+        free(e);
         return -1;
+    }
     for (size_t i = 0; i < n; i++)
-        if (i == 0 || ix->post[i].key != ix->post[i - 1].key)
+        if (i == 0 || e[i].key != e[i - 1].key)
             uniq++;
     for (cap = 1024; cap < uniq * 2; cap *= 2)
         ;
     ix->slots = calloc(cap, sizeof *ix->slots);
-    if (!ix->slots)
+    if (!ix->slots) {
+        free(e);
         return -1;
+    }
     ix->nslots = cap;
     for (size_t i = 0; i < n;) {
         size_t j = i, s;
 
-        while (j < n && ix->post[j].key == ix->post[i].key)
+        while (j < n && e[j].key == e[i].key)
             j++;
-        for (s = ix->post[i].key & (cap - 1); ix->slots[s].key; s = (s + 1) & (cap - 1))
+        for (s = e[i].key & (cap - 1); ix->slots[s].key; s = (s + 1) & (cap - 1))
             ;
-        ix->slots[s] = (slot_t){ix->post[i].key, (uint32_t)i, (uint32_t)(j - i)};
+        ix->slots[s] = (slot_t){e[i].key, (uint32_t)i, (uint32_t)(j - i)};
         i = j;
     }
+    /* The keys live in the slots now: keep 4 bytes an entry. */
+    ix->post = malloc(n * sizeof *ix->post + 1);
+    if (!ix->post) {
+        free(e);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        ix->post[i] = e[i].rec | (e[i].swapped ? 0x80000000u : 0);
+    free(e);
     ix->nbuilt = ix->n;
     return 0;
 }
@@ -1407,11 +1426,11 @@ static int gather(match_searcher_t *s, const mrec_t *q, int r0, int r1, size_t c
                 if (!sl || sl->len > cap)
                     continue;
                 for (uint32_t i = 0; i < sl->len; i++) {
-                    const entry_t *e = &ix->post[sl->start + i];
+                    uint32_t e = ix->post[sl->start + i];
 
-                    if (sw && e->swapped)
+                    if (sw && (e & 0x80000000u))
                         continue;
-                    if (consider(s, q, e->rec, min_prob) != 0)
+                    if (consider(s, q, e & 0x7fffffffu, min_prob) != 0)
                         return -1;
                 }
             }
@@ -1606,13 +1625,25 @@ static void *dedup_worker(void *p)
             double names_ub = field_ub(ix, a, MATCH_F_FAMILY) + field_ub(ix, a, MATCH_F_GIVEN);
             double fat_ub = fmax(ix->w[MATCH_F_FATHER][1], fmax(ix->w[MATCH_F_FATHER][2], ix->w[MATCH_F_FATHER][3]));
 
+            uint64_t keys[NBLOCK * 2 * MAXKEYS];
+            uint8_t kswap[NBLOCK * 2 * MAXKEYS];
+            int nk = 0;
+
+            /* All keys first, their slots fetched ahead, then the runs. */
             for (int rule = 0; rule < NBLOCK; rule++)
                 for (int sw = 0; sw < 2; sw++) {
-                  uint64_t keys[MAXKEYS];
-                  int nk = rule_keys(a, rule, sw, keys);
+                    int got = rule_keys(a, rule, sw, keys + nk);
 
+                    for (int g = 0; g < got; g++) {
+                        kswap[nk + g] = (uint8_t)sw;
+                        __builtin_prefetch(&ix->slots[keys[nk + g] & (ix->nslots - 1)]);
+                    }
+                    nk += got;
+                }
+            {
                   for (int kj = 0; kj < nk; kj++) {
                     const slot_t *sl = find_slot(ix, keys[kj]);
+                    int sw = kswap[kj];
 
                     if (!sl)
                         continue;
@@ -1623,21 +1654,29 @@ static void *dedup_worker(void *p)
                     /* Entries of a key are in record order (the radix sort
                      * is stable): walk down from the end to the first
                      * record not after this one. */
+                    const uint32_t *run = ix->post + sl->start;
+
                     for (uint32_t t = sl->len; t-- > 0;) {
-                        const entry_t *e = &ix->post[sl->start + t];
+                        uint32_t j = run[t] & 0x7fffffffu;
                         int8_t lv[MATCH_NFIELDS];
                         double w, pr;
                         int swp;
 
-                        if (e->rec <= i)
+                        if (j <= i)
                             break;
-                        if ((sw && e->swapped) || wk->stamp[e->rec] == i + 1)
+                        if (t >= 8) { /* the loop is bound by memory: fetch ahead */
+                            uint32_t ahead = run[t - 8] & 0x7fffffffu;
+
+                            __builtin_prefetch(&ix->hot[ahead]);
+                            __builtin_prefetch(&wk->stamp[ahead]);
+                        }
+                        if ((sw && (run[t] & 0x80000000u)) || wk->stamp[j] == i + 1)
                             continue;
-                        wk->stamp[e->rec] = (uint32_t)(i + 1);
+                        wk->stamp[j] = (uint32_t)(i + 1);
                         wk->candidates++;
-                        if (cheap_ub(ix, &ix->hot[i], &ix->hot[e->rec], names_ub, fat_ub) < wmin)
+                        if (cheap_ub(ix, &ix->hot[i], &ix->hot[j], names_ub, fat_ub) < wmin)
                             continue; /* cannot reach min_prob whatever the names */
-                        w = score(ix, a, &ix->recs[e->rec], lv, &swp, NULL);
+                        w = score(ix, a, &ix->recs[j], lv, &swp, NULL);
                         pr = prob_of(ix, w);
                         if (pr < wk->min_prob)
                             continue;
@@ -1653,7 +1692,7 @@ static void *dedup_worker(void *p)
                             wk->cap = cap;
                         }
                         wk->pairs[wk->npairs++] =
-                            (match_pair_t){(uint32_t)i, e->rec, (float)w, (float)pr};
+                            (match_pair_t){(uint32_t)i, j, (float)w, (float)pr};
                     }
                   }
                 }

@@ -138,6 +138,9 @@ long match_index_add(match_index_t *ix, const match_input_t *in);
 int match_index_add_many(match_index_t *ix, const match_input_t *in, size_t n, int threads);
 /* Number of records. */
 size_t match_index_size(const match_index_t *ix);
+/* Records added since the last build (searched linearly): rebuild when
+ * this passes a few thousand, e.g. from a background job. */
+size_t match_index_pending(const match_index_t *ix);
 /* Id of record r (owned by the index). */
 const char *match_index_id(const match_index_t *ix, size_t r);
 /* Build the blocking index, name frequencies, and estimate the model (u

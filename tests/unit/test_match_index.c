@@ -165,7 +165,9 @@ static void records_added_after_build_are_found(void **state)
     (void)state;
     n = match_query(s, &q, 3, 0.5, hits);
     assert_int_equal(n, 0);
+    assert_int_equal(match_index_pending(ix), 0);
     assert_int_equal(match_index_add(ix, &late), (long)NFIX);
+    assert_int_equal(match_index_pending(ix), 1);
     n = match_query(s, &q, 3, 0.5, hits);
     assert_int_equal(n, 1);
     assert_string_equal(hits[0].id, "f1");
