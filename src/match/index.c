@@ -31,7 +31,8 @@ typedef struct mrec {
     uint32_t bfam, bgiv, bfat;         /* coarse blocking codes, 0 = missing */
     int32_t place_id;                  /* gazetteer group or -1 */
     char ginit;                        /* first letter of the given name as written in Latin */
-    uint32_t sfam, sgiv, sfat, splace; /* string hashes (for the similarity cache) */
+    uint64_t sfam, sgiv, sfat, splace; /* 64-bit string hashes: equality, similarity cache */
+    uint8_t grp;                       /* G_* bits: h* holds an equivalence group */
     match_date_t date;                 /* birth date as known */
     char sex;                          /* 'm', 'f' or 0 */
 } mrec_t;
@@ -45,6 +46,10 @@ typedef struct mhot {
     match_date_t date;     /* as in mrec_t */
     char sex;              /* as in mrec_t */
 } mhot_t;
+
+#define G_FAM 1
+#define G_GIV 2
+#define G_FAT 4
 
 /* A blocking key of one record in one orientation. */
 typedef struct entry {
@@ -141,6 +146,27 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* 64-bit FNV-1a, never 0. */
+static uint64_t hash64(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h ? h : 1;
+}
+
+/* Exact agreement: the same equivalence group, or the same spelling (by
+ * 64-bit hash: the 32-bit ones may collide in a million names). */
+static int same_name(uint32_t ha, uint32_t hb, int ga, int gb, uint64_t sa, uint64_t sb)
+{
+    if (ha != hb)
+        return 0;
+    return (ga && gb) || (!ga && !gb && sa == sb);
+}
+
 /* ---- Records -------------------------------------------------------------- */
 
 /* Coarse blocking code of a folded word into c (MATCH_KEYLEN bytes): first
@@ -200,17 +226,20 @@ static void joined(const char *s, char *out, size_t cap)
     out[k] = 0;
 }
 
-/* Hash of a given-type name: its equivalence group when it has one. */
-static uint32_t given_hash(const match_ctx_t *ctx, const char *w, uint32_t *block)
+/* Hash of a given-type name: its equivalence group when it has one (then
+ * *group is set). */
+static uint32_t given_hash(const match_ctx_t *ctx, const char *w, uint32_t *block, int *group)
 {
     int32_t g;
 
+    *group = 0;
     if (!w[0]) {
         *block = 0;
         return 0;
     }
     g = match_strmap_get(&ctx->given, w);
     if (g >= 0) {
+        *group = 1;
         /* Exact agreement by group; blocking by the group's canonical
          * form, which spellings outside the table usually share. */
         *block = coarse(ctx->given_canon[g]);
@@ -254,7 +283,7 @@ static int rec_from_input(const match_ctx_t *ctx, match_norm_t *nz, const match_
         memcpy(r->place, tmp, l);
         r->place[l] = 0;
     }
-    r->sfam = match_hash32(r->fam);
+    r->sfam = hash64(r->fam);
     r->hfam = r->fam[0] ? match_hash32(r->fam) : 0;
     r->bfam = r->fam[0] ? coarse(r->fam) : 0;
     if (r->fam[0]) {
@@ -262,13 +291,21 @@ static int rec_from_input(const match_ctx_t *ctx, match_norm_t *nz, const match_
         int32_t g = match_strmap_get(&ctx->family, r->fam);
 
         if (g >= 0)
+        {
             r->hfam = (uint32_t)mix64((uint64_t)g + 4099) | 1; /* blocking keeps the coarse code */
+            r->grp |= G_FAM;
+        }
     }
-    r->sgiv = match_hash32(r->giv);
-    r->sfat = match_hash32(r->fat);
-    r->splace = match_hash32(r->place);
-    r->hgiv = given_hash(ctx, r->giv, &r->bgiv);
-    r->hfat = given_hash(ctx, r->fat, &r->bfat);
+    r->sgiv = hash64(r->giv);
+    r->sfat = hash64(r->fat);
+    r->splace = hash64(r->place);
+    {
+        int gg, gf;
+
+        r->hgiv = given_hash(ctx, r->giv, &r->bgiv, &gg);
+        r->hfat = given_hash(ctx, r->fat, &r->bfat, &gf);
+        r->grp |= (uint8_t)((gg ? G_GIV : 0) | (gf ? G_FAT : 0));
+    }
     if (r->place[0]) {
         r->place_id = match_strmap_get(&ctx->place, tmp);
         r->hplace = r->place_id >= 0 ? (uint32_t)mix64((uint64_t)r->place_id + 991) | 1
@@ -791,10 +828,13 @@ typedef struct jw_slot {
 #define JW_CACHE (1u << 14)
 static _Thread_local jw_slot_t jw_cache[JW_CACHE];
 
-static double jw_cached(const char *a, uint32_t ha, const char *b, uint32_t hb)
+static double jw_cached(const char *a, uint64_t ha, const char *b, uint64_t hb)
 {
-    uint64_t k = ha < hb ? ((uint64_t)ha << 32 | hb) : ((uint64_t)hb << 32 | ha);
-    jw_slot_t *c = &jw_cache[mix64(k) & (JW_CACHE - 1)];
+    uint64_t k = ha < hb ? mix64(ha) ^ hb : mix64(hb) ^ ha;
+    jw_slot_t *c;
+
+    k = k ? k : 1;
+    c = &jw_cache[mix64(k) & (JW_CACHE - 1)];
     double v;
 
     if (c->key == k)
@@ -805,7 +845,7 @@ static double jw_cached(const char *a, uint32_t ha, const char *b, uint32_t hb)
     return v;
 }
 
-static int name_level(const char *a, uint32_t ha, const char *b, uint32_t hb, int equal,
+static int name_level(const char *a, uint64_t ha, const char *b, uint64_t hb, int equal,
                       double close, double similar, int initials, char ia, char ib)
 {
     double jw;
@@ -831,9 +871,13 @@ static int name_level(const char *a, uint32_t ha, const char *b, uint32_t hb, in
 static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATCH_NFIELDS])
 {
     if (!swapped) {
-        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, a->sfam, b->fam, b->sfam, a->hfam == b->hfam,
+        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, a->sfam, b->fam, b->sfam,
+                                                same_name(a->hfam, b->hfam, a->grp & G_FAM,
+                                                          b->grp & G_FAM, a->sfam, b->sfam),
                                                 0.94, 0.85, 0, 0, 0);
-        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->giv, b->sgiv, a->hgiv == b->hgiv,
+        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->giv, b->sgiv,
+                                               same_name(a->hgiv, b->hgiv, a->grp & G_GIV,
+                                                         b->grp & G_GIV, a->sgiv, b->sgiv),
                                                0.92, 0, 1, a->ginit, b->ginit);
     } else {
         /* Read swapped, a given name sits in the family slot: an initial
@@ -843,7 +887,9 @@ static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATC
         lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->fam, b->sfam, a->sgiv == b->sfam,
                                                0.92, 0, 1, 0, 0);
     }
-    lv[MATCH_F_FATHER] = (int8_t)name_level(a->fat, a->sfat, b->fat, b->sfat, a->hfat == b->hfat,
+    lv[MATCH_F_FATHER] = (int8_t)name_level(a->fat, a->sfat, b->fat, b->sfat,
+                                            same_name(a->hfat, b->hfat, a->grp & G_FAT,
+                                                      b->grp & G_FAT, a->sfat, b->sfat),
                                             0.90, 0, 1, 0, 0);
     {
         int d = match_compare_dates(&a->date, &b->date);
@@ -853,7 +899,7 @@ static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATC
     lv[MATCH_F_SEX] = (int8_t)(!a->sex || !b->sex ? -1 : a->sex == b->sex ? 0 : 1);
     if (!a->hplace || !b->hplace)
         lv[MATCH_F_PLACE] = -1;
-    else if (a->hplace == b->hplace)
+    else if (a->place_id >= 0 || b->place_id >= 0 ? a->place_id == b->place_id : a->splace == b->splace)
         lv[MATCH_F_PLACE] = 0;
     else if (a->place_id < 0 && b->place_id < 0 && jw_cached(a->place, a->splace, b->place, b->splace) >= 0.88)
         lv[MATCH_F_PLACE] = 1;
