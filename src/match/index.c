@@ -76,12 +76,16 @@ enum rule {
     R_FAM_YEAR, R_FAM_DM, R_GIV_FAM, R_FAM_FAT, R_GIV_FAT, R_GIV_DATE, R_FAM_PLACE,
     R_GIV_YEAR_F1, /* given, year and the family name's first letter: typos in family */
     R_FAMDEL_YEAR, /* family code with one letter deleted, year, given's first letter */
-    /* search only: */
+    /* Probed in dedup only from records without a birth year (all records
+     * are indexed): without a date the keys above fail, and these blocks
+     * are too large to probe from every record. */
     R_GIV_FAMDEL,  /* given and the family code with one letter deleted (typos) */
-    R_FAM_ONLY, /* search only */
+    R_FAM_G1,      /* family and the given name's first letter (initials) */
+    R_FAM_ONLY,    /* search only */
     NRULES
 };
-#define NBLOCK R_GIV_FAMDEL   /* rules used for duplicates: those before it */
+#define NBLOCK R_FAM_ONLY     /* rules used for duplicates: those before it */
+#define NODATE_RULE(r) ((r) == R_GIV_FAMDEL || (r) == R_FAM_G1)
 #define BLOCK_CAP 300         /* larger blocks are skipped in dedup */
 
 #define SEARCH_CAP 200000     /* and in name search */
@@ -540,6 +544,11 @@ static uint64_t rule_key(const mrec_t *r, int rule, int swapped, char g1)
             return 0;
         a = giv, b = (uint64_t)r->date.year * 256 + (unsigned char)(swapped ? r->giv[0] : r->fam[0]);
         break;
+    case R_FAM_G1:
+        if (!fam || !giv)
+            return 0;
+        a = fam, b = (unsigned char)(swapped ? r->fam[0] : g1);
+        break;
     case R_FAM_ONLY:
         if (!fam)
             return 0;
@@ -566,7 +575,7 @@ static int rule_keys(const mrec_t *r, int rule, int swapped, uint64_t *out)
     /* The given name's first letter as folded and as written: H. meets
      * Hovhannes (written h, folded o) and Y. meets Yeghishe. */
     int alt = !swapped && r->ginit && r->ginit != r->giv[0] &&
-              (rule == R_FAM_YEAR || rule == R_FAM_FAT || rule == R_FAM_PLACE);
+              (rule == R_FAM_YEAR || rule == R_FAM_FAT || rule == R_FAM_PLACE || rule == R_FAM_G1);
 
     if (rule != R_GIV_FAMDEL && rule != R_FAMDEL_YEAR) {
         out[n] = rule_key(r, rule, swapped, r->giv[0]);
@@ -755,7 +764,11 @@ int match_is_candidate(const match_index_t *ix, size_t a, size_t b)
     if (a >= ix->n || b >= ix->n)
         return 0;
     for (int rule = 0; rule < NBLOCK; rule++) {
-        uint64_t hit = shared_key(&ix->recs[a], &ix->recs[b], rule);
+        uint64_t hit;
+
+        if (NODATE_RULE(rule) && ix->recs[a].date.year && ix->recs[b].date.year)
+            continue;
+        hit = shared_key(&ix->recs[a], &ix->recs[b], rule);
 
         if (hit) {
             const slot_t *s = find_slot(ix, hit);
@@ -1678,10 +1691,10 @@ static void *dedup_worker(void *p)
             /* All keys first, their slots fetched ahead, then the runs. */
             for (int rule = 0; rule < NBLOCK; rule++)
                 for (int sw = 0; sw < 2; sw++) {
-                    int got = rule_keys(a, rule, sw, keys + nk);
+                    int got = NODATE_RULE(rule) && a->date.year ? 0 : rule_keys(a, rule, sw, keys + nk);
 
                     for (int g = 0; g < got; g++) {
-                        kswap[nk + g] = (uint8_t)sw;
+                        kswap[nk + g] = (uint8_t)(sw | (NODATE_RULE(rule) ? 2 : 0));
                         __builtin_prefetch(&ix->slots[keys[nk + g] & (ix->nslots - 1)]);
                     }
                     nk += got;
@@ -1689,7 +1702,7 @@ static void *dedup_worker(void *p)
             {
                   for (int kj = 0; kj < nk; kj++) {
                     const slot_t *sl = find_slot(ix, keys[kj]);
-                    int sw = kswap[kj];
+                    int sw = kswap[kj] & 1, nodate = kswap[kj] & 2;
 
                     if (!sl)
                         continue;
@@ -1703,13 +1716,21 @@ static void *dedup_worker(void *p)
                     const uint32_t *run = ix->post + sl->start;
 
                     for (uint32_t t = sl->len; t-- > 0;) {
-                        uint32_t j = run[t] & 0x7fffffffu;
+                        uint32_t j = run[t] & 0x7fffffffu, lo = (uint32_t)i, hi = j;
                         int8_t lv[MATCH_NFIELDS];
                         double w, pr;
                         int swp;
 
-                        if (j <= i)
-                            break;
+                        if (j <= i) {
+                            /* A record without a date also meets earlier ones
+                             * that have a date (they do not probe these keys);
+                             * a pair found twice is merged after the run. */
+                            if (!nodate)
+                                break;
+                            if (j == i || !ix->hot[j].date.year)
+                                continue;
+                            lo = j, hi = (uint32_t)i;
+                        }
                         if (t >= 8) { /* the loop is bound by memory: fetch ahead */
                             uint32_t ahead = run[t - 8] & 0x7fffffffu;
 
@@ -1722,7 +1743,7 @@ static void *dedup_worker(void *p)
                         wk->candidates++;
                         if (cheap_ub(ix, &ix->hot[i], &ix->hot[j], names_ub, fat_ub) < wmin)
                             continue; /* cannot reach min_prob whatever the names */
-                        w = score(ix, a, &ix->recs[j], lv, &swp, NULL);
+                        w = score(ix, &ix->recs[lo], &ix->recs[hi], lv, &swp, NULL);
                         pr = prob_of(ix, w);
                         if (pr < wk->min_prob)
                             continue;
@@ -1737,8 +1758,7 @@ static void *dedup_worker(void *p)
                             wk->pairs = np;
                             wk->cap = cap;
                         }
-                        wk->pairs[wk->npairs++] =
-                            (match_pair_t){(uint32_t)i, j, (float)w, (float)pr};
+                        wk->pairs[wk->npairs++] = (match_pair_t){lo, hi, (float)w, (float)pr};
                     }
                   }
                 }
@@ -1753,6 +1773,15 @@ static int pair_cmp(const void *x, const void *y)
 
     if (a->weight != b->weight)
         return a->weight < b->weight ? 1 : -1;
+    if (a->a != b->a)
+        return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
+static int pair_by_records(const void *x, const void *y)
+{
+    const match_pair_t *a = x, *b = y;
+
     if (a->a != b->a)
         return a->a < b->a ? -1 : 1;
     return (a->b > b->b) - (a->b < b->b);
@@ -1805,6 +1834,16 @@ int match_dedup(match_index_t *ix, double min_prob, int threads, match_progress_
         *npairs += wk[t].npairs;
         st->candidates += wk[t].candidates;
         st->capped_blocks += wk[t].capped;
+    }
+    /* Merge the pairs found twice (see the date-less keys), then order. */
+    qsort(*pairs, *npairs, sizeof **pairs, pair_by_records);
+    {
+        size_t k = 0;
+
+        for (size_t i = 0; i < *npairs; i++)
+            if (k == 0 || (*pairs)[i].a != (*pairs)[k - 1].a || (*pairs)[i].b != (*pairs)[k - 1].b)
+                (*pairs)[k++] = (*pairs)[i];
+        *npairs = k;
     }
     qsort(*pairs, *npairs, sizeof **pairs, pair_cmp);
     st->records = ix->n;
