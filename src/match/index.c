@@ -1,0 +1,1951 @@
+/*
+ * index.c - records, blocking keys, Fellegi-Sunter scoring, model
+ * estimation, queries and batch deduplication (see match.h).
+ *
+ * Comparison levels per field (index into match_model_t.m/u):
+ *   family  0 exact  1 close (JW >= 0.94)  2 similar (JW >= 0.85)  3 different
+ *   given   0 exact or equivalent  1 close (JW >= 0.92)  2 initial  3 different
+ *   father  0 exact or equivalent  1 close (JW >= 0.90)  2 initial  3 different
+ *   birth   enum match_date_level (0 exact .. 5 different)
+ *   sex     0 same  1 different
+ *   place   0 same settlement or spelling  1 close (JW >= 0.88)  2 different
+ * A missing value on either side gives no level and weight 0.
+ */
+#include "match.h"
+#include "match_int.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One normalised record. Strings are folded forms (match_fold_word). */
+typedef struct mrec {
+    char fam[MATCH_KEYLEN];   /* family name, words joined */
+    char giv[MATCH_KEYLEN];   /* first given name */
+    char fat[MATCH_KEYLEN];   /* father's name (patronymic reduced) */
+    char place[MATCH_KEYLEN]; /* birth place, folded */
+    uint32_t hfam, hgiv, hfat, hplace; /* exact-agreement hashes, 0 = missing;
+                                          given/father by equivalence group */
+    uint32_t bfam, bgiv, bfat;         /* coarse blocking codes, 0 = missing */
+    int32_t place_id;                  /* gazetteer group or -1 */
+    char ginit;                        /* first letter of the given name as written in Latin */
+    uint64_t sfam, sgiv, sfat, splace; /* 64-bit string hashes: equality, similarity cache */
+    uint8_t grp;                       /* G_* bits: h* holds an equivalence group */
+    match_date_t date;                 /* birth date as known */
+    char sex;                          /* 'm', 'f' or 0 */
+} mrec_t;
+
+/* The fields of a record that decide most candidate pairs without
+ * comparing names, packed apart so that rejecting a pair costs one cache
+ * line. */
+typedef struct mhot {
+    uint32_t hfat, hplace; /* as in mrec_t */
+    int32_t place_id;      /* as in mrec_t */
+    match_date_t date;     /* as in mrec_t */
+    char sex;              /* as in mrec_t */
+} mhot_t;
+
+#define G_FAM 1
+#define G_GIV 2
+#define G_FAT 4
+
+/* A blocking key of one record in one orientation. */
+typedef struct entry {
+    uint64_t key;     /* rule and values, hashed; never 0 */
+    uint32_t rec;     /* record number */
+    uint32_t swapped; /* 1 when built with given and family exchanged */
+} entry_t;
+
+/* Hash slot: a run of equal keys in the sorted postings. */
+typedef struct slot {
+    uint64_t key;   /* 0 = empty */
+    uint32_t start; /* first entry */
+    uint32_t len;   /* entries */
+} slot_t;
+
+/* Counts of a 32-bit value (name frequencies). */
+typedef struct tftab {
+    uint32_t *keys;   /* 0 = empty */
+    uint32_t *counts; /* per slot */
+    size_t cap;       /* power of two */
+} tftab_t;
+
+enum rule {
+    R_FAM_YEAR, R_FAM_DM, R_GIV_FAM, R_FAM_FAT, R_GIV_FAT, R_GIV_DATE, R_FAM_PLACE,
+    R_GIV_YEAR_F1, /* given, year and the family name's first letter: typos in family */
+    R_FAMDEL_YEAR, /* family code with one letter deleted, year, given's first letter */
+    /* Probed in dedup only from records without a birth year (all records
+     * are indexed): without a date the keys above fail, and these blocks
+     * are too large to probe from every record. */
+    R_GIV_FAMDEL,  /* given and the family code with one letter deleted (typos) */
+    R_FAM_G1,      /* family and the given name's first letter (initials) */
+    R_FAM_ONLY,    /* search only */
+    NRULES
+};
+#define NBLOCK R_FAM_ONLY     /* rules used for duplicates: those before it */
+#define NODATE_RULE(r) ((r) == R_GIV_FAMDEL || (r) == R_FAM_G1)
+#define BLOCK_CAP 300         /* larger blocks are skipped in dedup */
+
+#define SEARCH_CAP 200000     /* and in name search */
+
+struct match_index {
+    const match_ctx_t *ctx;         /* tables (not owned) */
+    match_norm_t *nz;               /* normaliser for match_index_add */
+    mrec_t *recs;                   /* records */
+    mhot_t *hot;                    /* their hot fields (built records only) */
+    char **ids;                     /* their ids (owned) */
+    size_t n, cap;                  /* records, allocated */
+    size_t nbuilt;                  /* records covered by postings */
+    uint32_t *post;                 /* postings grouped by key: record number,
+                                       top bit set for a swapped-orientation key */
+    size_t npost;                   /* entries */
+    slot_t *slots;                  /* key -> run of postings */
+    size_t nslots;                  /* power of two */
+    tftab_t tf_fam, tf_giv;         /* name frequencies */
+    size_t tf_n;                    /* records counted in them */
+    match_model_t model;            /* parameters in use */
+    int model_set;                  /* set by caller: do not estimate */
+    double w[MATCH_NFIELDS][MATCH_MAXLEVELS]; /* log2(m/u) */
+    double log2m[MATCH_NFIELDS][MATCH_MAXLEVELS];
+    double prior;                   /* log2(lambda / (1 - lambda)) */
+};
+
+static const char *field_names[MATCH_NFIELDS] = {"family", "given", "father", "birth", "sex", "place"};
+static const char *level_names[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
+    {"exact", "close", "similar", "different"},
+    {"exact", "close", "initial", "different"},
+    {"exact", "close", "initial", "different"},
+    {"exact", "day-month-swapped", "year-month", "year", "one-year-apart", "different"},
+    {"same", "different"},
+    {"same", "close", "different"},
+};
+static const int nlevels[MATCH_NFIELDS] = {4, 4, 4, 6, 2, 3};
+
+/* Defaults, used for small indexes (too few records to estimate) and as
+ * EM's starting point. */
+static const double default_m[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
+    {0.86, 0.09, 0.04, 0.01},
+    {0.85, 0.05, 0.08, 0.02},
+    {0.95, 0.035, 0.005, 0.01},
+    {0.50, 0.005, 0.16, 0.25, 0.07, 0.015},
+    {0.97, 0.03},
+    {0.95, 0.03, 0.02},
+};
+static const double default_u[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
+    {0.005, 0.004, 0.02, 0.971},
+    {0.02, 0.01, 0.005, 0.965},
+    {0.02, 0.01, 0.005, 0.965},
+    {0.00004, 0.00004, 0.0008, 0.012, 0.025, 0.962},
+    {0.5, 0.5},
+    {0.02, 0.01, 0.97},
+};
+
+static uint64_t mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/* 64-bit FNV-1a, never 0. */
+static uint64_t hash64(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h ? h : 1;
+}
+
+/* Exact agreement: the same equivalence group, or the same spelling (by
+ * 64-bit hash: the 32-bit ones may collide in a million names). */
+static int same_name(uint32_t ha, uint32_t hb, int ga, int gb, uint64_t sa, uint64_t sb)
+{
+    if (ha != hb)
+        return 0;
+    return (ga && gb) || (!ga && !gb && sa == sb);
+}
+
+/* ---- Records -------------------------------------------------------------- */
+
+/* Coarse blocking code of a folded word into c (MATCH_KEYLEN bytes): first
+ * letter, then consonants, the "ian" ending left out; a leading k-class
+ * letter is dropped, as kh/x/h/g/gh all begin the same names in one
+ * source or another (Khachatryan, Hachatrian, Xacatryan). */
+static size_t coarse_str(const char *w, char *c)
+{
+    size_t n = strlen(w), k = 0, i = 0;
+
+    if (!n)
+        return 0;
+    if (n > 4 && strcmp(w + n - 3, "ian") == 0)
+        n -= 3;
+    if (n > 2 && w[0] == 'k' && strchr("aeiou", w[1]))
+        i = 1;
+    c[k++] = w[i++];
+    for (; i < n && k < MATCH_KEYLEN - 1; i++) {
+        char x = w[i];
+
+        if (x == 'a' || x == 'e' || x == 'i' || x == 'o' || x == 'u')
+            continue;
+        if (c[k - 1] != x)
+            c[k++] = x;
+    }
+    c[k] = 0;
+    return k;
+}
+
+static uint32_t coarse(const char *w)
+{
+    char c[MATCH_KEYLEN];
+
+    if (!coarse_str(w, c))
+        return 0;
+    return match_hash32(c);
+}
+
+/* First word of s into out. */
+static void first_word(const char *s, char *out, size_t cap)
+{
+    size_t k = 0;
+
+    while (*s && *s != ' ' && k + 1 < cap)
+        out[k++] = *s++;
+    out[k] = 0;
+}
+
+/* Words of s joined without spaces into out. */
+static void joined(const char *s, char *out, size_t cap)
+{
+    size_t k = 0;
+
+    for (; *s && k + 1 < cap; s++)
+        if (*s != ' ')
+            out[k++] = *s;
+    out[k] = 0;
+}
+
+/* Hash of a given-type name: its equivalence group when it has one (then
+ * *group is set). */
+static uint32_t given_hash(const match_ctx_t *ctx, const char *w, uint32_t *block, int *group)
+{
+    int32_t g;
+
+    *group = 0;
+    if (!w[0]) {
+        *block = 0;
+        return 0;
+    }
+    g = match_strmap_get(&ctx->given, w);
+    if (g >= 0) {
+        *group = 1;
+        /* Exact agreement by group; blocking by the group's canonical
+         * form, which spellings outside the table usually share. */
+        *block = coarse(ctx->given_canon[g]);
+        return (uint32_t)mix64((uint64_t)g + 77) | 1;
+    }
+    *block = coarse(w);
+    return match_hash32(w);
+}
+
+static int rec_from_input(const match_ctx_t *ctx, match_norm_t *nz, const match_input_t *in,
+                          mrec_t *r)
+{
+    char tmp[MATCH_KEYLEN * 3];
+
+    memset(r, 0, sizeof *r);
+    r->place_id = -1;
+    if (match_norm_name(nz, in->family, 0, tmp, sizeof tmp) != 0)
+        return -1;
+    joined(tmp, r->fam, sizeof r->fam);
+    if (match_norm_name(nz, in->given, 0, tmp, sizeof tmp) != 0)
+        return -1;
+    first_word(tmp, r->giv, sizeof r->giv);
+    {
+        buf_t lat = BUF_INIT;
+
+        if (in->given && match_latin(nz, in->given, &lat) != 0) {
+            buf_free(&lat);
+            return -1;
+        }
+        r->ginit = buf_str(&lat)[0];
+        buf_free(&lat);
+    }
+    if (match_norm_name(nz, in->patronymic, 1, tmp, sizeof tmp) != 0)
+        return -1;
+    first_word(tmp, r->fat, sizeof r->fat);
+    if (match_norm_name(nz, in->birth_place, 0, tmp, sizeof tmp) != 0)
+        return -1;
+    {
+        size_t l = strnlen(tmp, sizeof r->place - 1);
+
+        memcpy(r->place, tmp, l);
+        r->place[l] = 0;
+    }
+    r->sfam = hash64(r->fam);
+    r->hfam = r->fam[0] ? match_hash32(r->fam) : 0;
+    r->bfam = r->fam[0] ? coarse(r->fam) : 0;
+    if (r->fam[0]) {
+        /* Spellings that names.tsv lists as one family name are one. */
+        int32_t g = match_strmap_get(&ctx->family, r->fam);
+
+        if (g >= 0)
+        {
+            r->hfam = (uint32_t)mix64((uint64_t)g + 4099) | 1; /* blocking keeps the coarse code */
+            r->grp |= G_FAM;
+        }
+    }
+    r->sgiv = hash64(r->giv);
+    r->sfat = hash64(r->fat);
+    r->splace = hash64(r->place);
+    {
+        int gg, gf;
+
+        r->hgiv = given_hash(ctx, r->giv, &r->bgiv, &gg);
+        r->hfat = given_hash(ctx, r->fat, &r->bfat, &gf);
+        r->grp |= (uint8_t)((gg ? G_GIV : 0) | (gf ? G_FAT : 0));
+    }
+    if (r->place[0]) {
+        r->place_id = match_strmap_get(&ctx->place, tmp);
+        r->hplace = r->place_id >= 0 ? (uint32_t)mix64((uint64_t)r->place_id + 991) | 1
+                                     : match_hash32(r->place);
+    }
+    match_parse_date(in->birth_date, &r->date);
+    r->sex = match_parse_sex(in->sex);
+    return 0;
+}
+
+match_index_t *match_index_new(const match_ctx_t *ctx)
+{
+    match_index_t *ix = calloc(1, sizeof *ix);
+
+    if (!ix)
+        return NULL;
+    ix->ctx = ctx;
+    ix->nz = match_norm_new();
+    if (!ix->nz) {
+        free(ix);
+        return NULL;
+    }
+    return ix;
+}
+
+static void tf_free(tftab_t *t)
+{
+    free(t->keys);
+    free(t->counts);
+    memset(t, 0, sizeof *t);
+}
+
+void match_index_free(match_index_t *ix)
+{
+    if (!ix)
+        return;
+    for (size_t i = 0; i < ix->n; i++)
+        free(ix->ids[i]);
+    free(ix->ids);
+    free(ix->recs);
+    free(ix->hot);
+    free(ix->post);
+    free(ix->slots);
+    tf_free(&ix->tf_fam);
+    tf_free(&ix->tf_giv);
+    match_norm_free(ix->nz);
+    free(ix);
+}
+
+long match_index_add(match_index_t *ix, const match_input_t *in)
+{
+    mrec_t r;
+
+    if (ix->n >= 0x7fffffffu)
+        return -1;
+    if (rec_from_input(ix->ctx, ix->nz, in, &r) != 0)
+        return -1;
+    if (ix->n == ix->cap) {
+        size_t cap = ix->cap ? ix->cap * 2 : 1024;
+        mrec_t *recs = realloc(ix->recs, cap * sizeof *recs);
+        char **ids;
+
+        if (!recs)
+            return -1;
+        ix->recs = recs;
+        ids = realloc(ix->ids, cap * sizeof *ids);
+        if (!ids)
+            return -1;
+        ix->ids = ids;
+        ix->cap = cap;
+    }
+    ix->ids[ix->n] = strdup(in->id ? in->id : "");
+    if (!ix->ids[ix->n])
+        return -1;
+    ix->recs[ix->n] = r;
+    return (long)ix->n++;
+}
+
+typedef struct add_job {
+    match_index_t *ix;          /* target */
+    const match_input_t *in;    /* inputs */
+    size_t n;                   /* how many */
+    size_t base;                /* record number of in[0] */
+    size_t *next;               /* shared work counter */
+    int failed;                 /* a record could not be normalised */
+} add_job_t;
+
+static void *add_worker(void *p)
+{
+    add_job_t *job = p;
+    match_norm_t *nz = match_norm_new();
+
+    if (!nz) {
+        job->failed = 1;
+        return NULL;
+    }
+    for (;;) {
+        size_t from = __atomic_fetch_add(job->next, 256, __ATOMIC_RELAXED);
+
+        if (from >= job->n)
+            break;
+        for (size_t i = from; i < from + 256 && i < job->n; i++) {
+            size_t r = job->base + i;
+
+            if (rec_from_input(job->ix->ctx, nz, &job->in[i], &job->ix->recs[r]) != 0 ||
+                !(job->ix->ids[r] = strdup(job->in[i].id ? job->in[i].id : "")))
+                job->failed = 1;
+        }
+    }
+    match_norm_free(nz);
+    return NULL;
+}
+
+int match_index_add_many(match_index_t *ix, const match_input_t *in, size_t n, int threads)
+{
+    add_job_t job[16];
+    pthread_t tid[16];
+    size_t next = 0, need = ix->n + n;
+    int started = 0, failed = 0;
+
+    if (need > 0x7fffffffu)
+        return -1;
+    if (need > ix->cap) {
+        mrec_t *recs = realloc(ix->recs, need * sizeof *recs);
+        char **ids;
+
+        if (!recs)
+            return -1;
+        ix->recs = recs;
+        ids = realloc(ix->ids, need * sizeof *ids);
+        if (!ids)
+            return -1;
+        ix->ids = ids;
+        ix->cap = need;
+    }
+    memset(ix->ids + ix->n, 0, n * sizeof *ix->ids);
+    if (threads < 1)
+        threads = 1;
+    if (threads > 16)
+        threads = 16;
+    for (int t = 0; t < threads; t++)
+        job[t] = (add_job_t){ix, in, n, ix->n, &next, 0};
+    for (int t = 1; t < threads; t++) {
+        if (pthread_create(&tid[t], NULL, add_worker, &job[t]) != 0)
+            break;
+        started = t;
+    }
+    add_worker(&job[0]);
+    for (int t = 1; t <= started; t++)
+        pthread_join(tid[t], NULL);
+    for (int t = 0; t < threads; t++)
+        failed |= job[t].failed;
+    if (failed) {
+        for (size_t i = 0; i < n; i++)
+            free(ix->ids[ix->n + i]);
+        return -1;
+    }
+    ix->n += n;
+    return 0;
+}
+
+size_t match_index_size(const match_index_t *ix)
+{
+    return ix->n;
+}
+
+size_t match_index_pending(const match_index_t *ix)
+{
+    return ix->n - ix->nbuilt;
+}
+
+const char *match_index_id(const match_index_t *ix, size_t r)
+{
+    return r < ix->n ? ix->ids[r] : NULL;
+}
+
+/* ---- Blocking keys --------------------------------------------------------- */
+
+/* Key of record r under rule in one orientation; 0 when a part is missing. */
+static uint64_t rule_key(const mrec_t *r, int rule, int swapped, char g1)
+{
+    uint32_t fam = swapped ? r->bgiv : r->bfam, giv = swapped ? r->bfam : r->bgiv;
+    uint64_t a, b, k;
+
+    if (swapped && (!r->bgiv || !r->bfam || r->bgiv == r->bfam))
+        return 0;
+    switch (rule) {
+    case R_FAM_YEAR:
+        /* With the given name's first letter, which initials, typos and
+         * most equivalents keep; the full name has its own rule. */
+        if (!fam || !r->date.year || !giv)
+            return 0;
+        a = fam, b = (uint64_t)r->date.year * 256 + (unsigned char)(swapped ? r->fam[0] : g1);
+        break;
+    case R_FAM_DM:
+        if (!fam || !r->date.day)
+            return 0;
+        a = fam, b = (uint64_t)(r->date.month * 32 + r->date.day);
+        break;
+    case R_GIV_FAM:
+        if (!fam || !giv)
+            return 0;
+        a = giv, b = fam;
+        break;
+    /* Father's names come from a small stock of given names: each key
+     * with him also takes the other name's first letter, or its blocks
+     * grow with the square of the register. */
+    case R_FAM_FAT:
+        if (!fam || !r->bfat || !giv)
+            return 0;
+        a = fam, b = ((uint64_t)r->bfat << 8) | (unsigned char)(swapped ? r->fam[0] : g1);
+        break;
+    case R_GIV_FAT:
+        if (!giv || !r->bfat || !fam)
+            return 0;
+        a = giv, b = ((uint64_t)r->bfat << 8) | (unsigned char)(swapped ? r->giv[0] : r->fam[0]);
+        break;
+    case R_GIV_DATE:
+        if (!giv || !r->date.day)
+            return 0;
+        a = giv, b = (uint64_t)(r->date.year * 512 + r->date.month * 32 + r->date.day);
+        break;
+    case R_FAM_PLACE:
+        /* With the given name's first letter: a town holds many families
+         * of one name. */
+        if (!fam || !r->hplace || !giv)
+            return 0;
+        a = fam, b = ((uint64_t)r->hplace << 8) | (unsigned char)(swapped ? r->fam[0] : g1);
+        break;
+    case R_GIV_YEAR_F1:
+        if (!giv || !fam || !r->date.year)
+            return 0;
+        a = giv, b = (uint64_t)r->date.year * 256 + (unsigned char)(swapped ? r->giv[0] : r->fam[0]);
+        break;
+    case R_FAM_G1:
+        if (!fam || !giv)
+            return 0;
+        a = fam, b = (unsigned char)(swapped ? r->fam[0] : g1);
+        break;
+    case R_FAM_ONLY:
+        if (!fam)
+            return 0;
+        a = fam, b = 0;
+        break;
+    default:
+        return 0;
+    }
+    k = mix64(mix64(a + (uint64_t)rule * 0x100000001ULL) ^ b);
+    return k ? k : 1;
+}
+
+#define MAXKEYS (MATCH_KEYLEN + 1)
+
+/* Keys of record r under rule: one for most rules, the deletion
+ * neighbourhood of the family code for the *DEL rules (orientation as
+ * written only). Returns the number written to out (MAXKEYS). */
+static int rule_keys(const mrec_t *r, int rule, int swapped, uint64_t *out)
+{
+    char c[MATCH_KEYLEN], d[MATCH_KEYLEN];
+    uint64_t other;
+    size_t len;
+    int n = 0;
+    /* The given name's first letter as folded and as written: H. meets
+     * Hovhannes (written h, folded o) and Y. meets Yeghishe. */
+    int alt = !swapped && r->ginit && r->ginit != r->giv[0] &&
+              (rule == R_FAM_YEAR || rule == R_FAM_FAT || rule == R_FAM_PLACE || rule == R_FAM_G1);
+
+    if (rule != R_GIV_FAMDEL && rule != R_FAMDEL_YEAR) {
+        out[n] = rule_key(r, rule, swapped, r->giv[0]);
+        n += out[n] != 0;
+        if (alt) {
+            out[n] = rule_key(r, rule, swapped, r->ginit);
+            n += out[n] != 0;
+        }
+        return n;
+    }
+    if (swapped || !r->fam[0])
+        return 0;
+    if (rule == R_GIV_FAMDEL) {
+        if (!r->bgiv)
+            return 0;
+        other = r->bgiv;
+    } else {
+        if (!r->date.year || !r->giv[0])
+            return 0;
+        other = (uint64_t)r->date.year * 256 + (unsigned char)r->giv[0];
+    }
+    len = coarse_str(r->fam, c);
+    if (len < 3) {
+        uint64_t k = mix64(mix64((uint64_t)match_hash32(c) + (uint64_t)rule * 0x100000001ULL) ^ other);
+
+        out[0] = k ? k : 1;
+        return 1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        uint64_t k;
+
+        memcpy(d, c, i);
+        memcpy(d + i, c + i + 1, len - i);
+        k = mix64(mix64((uint64_t)match_hash32(d) + (uint64_t)rule * 0x100000001ULL) ^ other);
+        out[n++] = k ? k : 1;
+    }
+    return n;
+}
+
+/* Sort entries by key: LSD radix sort, 16 bits a pass. */
+static int sort_entries(entry_t *e, size_t n)
+{
+    entry_t *tmp = malloc(n * sizeof *tmp);
+    size_t *count;
+
+    if (!tmp)
+        return -1;
+    count = malloc(65536 * sizeof *count);
+    if (!count) {
+        free(tmp);
+        return -1;
+    }
+    for (int pass = 0; pass < 4; pass++) {
+        int shift = pass * 16;
+        size_t sum = 0;
+
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(e[i].key >> shift) & 0xffff]++;
+        for (size_t i = 0; i < 65536; i++) {
+            size_t c = count[i];
+
+            count[i] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(e[i].key >> shift) & 0xffff]++] = e[i];
+        memcpy(e, tmp, n * sizeof *e);
+    }
+    free(count);
+    free(tmp);
+    return 0;
+}
+
+static const slot_t *find_slot(const match_index_t *ix, uint64_t key)
+{
+    size_t mask = ix->nslots - 1;
+
+    if (!ix->nslots)
+        return NULL;
+    for (size_t i = key & mask;; i = (i + 1) & mask) {
+        if (ix->slots[i].key == key)
+            return &ix->slots[i];
+        if (ix->slots[i].key == 0)
+            return NULL;
+    }
+}
+
+static int build_postings(match_index_t *ix)
+{
+    size_t n = 0, uniq = 0, cap;
+    entry_t *e;
+
+    free(ix->post);
+    free(ix->slots);
+    ix->post = NULL;
+    ix->slots = NULL;
+    ix->npost = ix->nslots = 0;
+    {
+        size_t total = 0;
+
+        for (size_t r = 0; r < ix->n; r++)
+            for (int rule = 0; rule < NRULES; rule++)
+                for (int sw = 0; sw < 2; sw++) {
+                    uint64_t k[MAXKEYS];
+
+                    total += (size_t)rule_keys(&ix->recs[r], rule, sw, k);
+                }
+        e = malloc(total * sizeof *e + 1);
+    }
+    if (!e)
+        return -1;
+    for (size_t r = 0; r < ix->n; r++)
+        for (int rule = 0; rule < NRULES; rule++)
+            for (int sw = 0; sw < 2; sw++) {
+                uint64_t k[MAXKEYS];
+                int nk = rule_keys(&ix->recs[r], rule, sw, k);
+
+                for (int j = 0; j < nk; j++)
+                    e[n++] = (entry_t){k[j], (uint32_t)r, (uint32_t)sw};
+            }
+    ix->npost = n;
+    if (sort_entries(e, n) != 0) {
+        free(e);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || e[i].key != e[i - 1].key)
+            uniq++;
+    for (cap = 1024; cap < uniq * 2; cap *= 2)
+        ;
+    ix->slots = calloc(cap, sizeof *ix->slots);
+    if (!ix->slots) {
+        free(e);
+        return -1;
+    }
+    ix->nslots = cap;
+    for (size_t i = 0; i < n;) {
+        size_t j = i, s;
+
+        while (j < n && e[j].key == e[i].key)
+            j++;
+        for (s = e[i].key & (cap - 1); ix->slots[s].key; s = (s + 1) & (cap - 1))
+            ;
+        ix->slots[s] = (slot_t){e[i].key, (uint32_t)i, (uint32_t)(j - i)};
+        i = j;
+    }
+    /* The keys live in the slots now: keep 4 bytes an entry. */
+    ix->post = malloc(n * sizeof *ix->post + 1);
+    if (!ix->post) {
+        free(e);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        ix->post[i] = e[i].rec | (e[i].swapped ? 0x80000000u : 0);
+    free(e);
+    ix->nbuilt = ix->n;
+    return 0;
+}
+
+/* Key shared by records a and b under rule (either orientation, never
+ * swapped against swapped), or 0. */
+static uint64_t shared_key(const mrec_t *a, const mrec_t *b, int rule)
+{
+    uint64_t ka[2][MAXKEYS], kb[2][MAXKEYS];
+    int na[2], nb[2];
+
+    for (int sw = 0; sw < 2; sw++) {
+        na[sw] = rule_keys(a, rule, sw, ka[sw]);
+        nb[sw] = rule_keys(b, rule, sw, kb[sw]);
+    }
+    for (int sa = 0; sa < 2; sa++)
+        for (int sb = 0; sb < 2; sb++) {
+            if (sa && sb)
+                continue;
+            for (int i = 0; i < na[sa]; i++)
+                for (int j = 0; j < nb[sb]; j++)
+                    if (ka[sa][i] == kb[sb][j])
+                        return ka[sa][i];
+        }
+    return 0;
+}
+
+int match_is_candidate(const match_index_t *ix, size_t a, size_t b)
+{
+    if (a >= ix->n || b >= ix->n)
+        return 0;
+    for (int rule = 0; rule < NBLOCK; rule++) {
+        uint64_t hit;
+
+        if (NODATE_RULE(rule) && ix->recs[a].date.year && ix->recs[b].date.year)
+            continue;
+        hit = shared_key(&ix->recs[a], &ix->recs[b], rule);
+
+        if (hit) {
+            const slot_t *s = find_slot(ix, hit);
+
+            if (!s || s->len <= BLOCK_CAP)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- Name frequencies ------------------------------------------------------ */
+
+static int tf_build(tftab_t *t, const mrec_t *recs, size_t n, int given)
+{
+    size_t cap;
+
+    tf_free(t);
+    for (cap = 1024; cap < n * 2; cap *= 2)
+        ;
+    t->keys = calloc(cap, sizeof *t->keys);
+    t->counts = calloc(cap, sizeof *t->counts);
+    if (!t->keys || !t->counts)
+        return -1;
+    t->cap = cap;
+    for (size_t r = 0; r < n; r++) {
+        uint32_t k = given ? recs[r].hgiv : recs[r].hfam;
+        size_t i;
+
+        if (!k)
+            continue;
+        for (i = k & (cap - 1); t->keys[i] && t->keys[i] != k; i = (i + 1) & (cap - 1))
+            ;
+        t->keys[i] = k;
+        t->counts[i]++;
+    }
+    return 0;
+}
+
+static uint32_t tf_get(const tftab_t *t, uint32_t k)
+{
+    if (!t->cap)
+        return 0;
+    for (size_t i = k & (t->cap - 1); t->keys[i]; i = (i + 1) & (t->cap - 1))
+        if (t->keys[i] == k)
+            return t->counts[i];
+    return 0;
+}
+
+/* ---- Scoring ---------------------------------------------------------------- */
+
+/* Does the initial x (as written) fit the name whose written first letter
+ * is first and folded form is folded? */
+static int initial_fits(char x, char first, const char *folded)
+{
+    if (x == first || x == folded[0])
+        return 1;
+    /* H. for Hasmik/Asmik, Y. for Yeghishe/Egishe: the fold dropped them. */
+    return (x == 'h' || x == 'y') && strchr("aeiou", folded[0]) != NULL;
+}
+
+/* Jaro-Winkler through a small per-thread cache: names repeat, and most
+ * candidate pairs compare the same few spellings again and again. The key
+ * is the two strings' hashes, ordered (the measure is symmetric). */
+typedef struct jw_slot {
+    uint64_t key; /* 0 = empty */
+    float value;  /* similarity */
+} jw_slot_t;
+
+#define JW_CACHE (1u << 14)
+static _Thread_local jw_slot_t jw_cache[JW_CACHE];
+
+static double jw_cached(const char *a, uint64_t ha, const char *b, uint64_t hb)
+{
+    uint64_t k = ha < hb ? mix64(ha) ^ hb : mix64(hb) ^ ha;
+    jw_slot_t *c;
+
+    k = k ? k : 1;
+    c = &jw_cache[mix64(k) & (JW_CACHE - 1)];
+    double v;
+
+    if (c->key == k)
+        return c->value;
+    v = match_jaro_winkler(a, b);
+    c->key = k;
+    c->value = (float)v;
+    return v;
+}
+
+static int name_level(const char *a, uint64_t ha, const char *b, uint64_t hb, int equal,
+                      double close, double similar, int initials, char ia, char ib)
+{
+    double jw;
+
+    if (!a[0] || !b[0])
+        return -1;
+    if (equal)
+        return 0;
+    if (initials && (!a[1] || !b[1])) {
+        if (!a[1] && !b[1])
+            return a[0] == b[0] || ia == ib ? 2 : 3;
+        return (!a[1] ? initial_fits(ia ? ia : a[0], ib, b) : initial_fits(ib ? ib : b[0], ia, a)) ? 2 : 3;
+    }
+    jw = jw_cached(a, ha, b, hb);
+    if (jw >= close)
+        return 1;
+    if (similar > 0 && jw >= similar)
+        return 2;
+    return 3;
+}
+
+/* Levels of all fields; names read as given or swapped. */
+static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATCH_NFIELDS])
+{
+    if (!swapped) {
+        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, a->sfam, b->fam, b->sfam,
+                                                same_name(a->hfam, b->hfam, a->grp & G_FAM,
+                                                          b->grp & G_FAM, a->sfam, b->sfam),
+                                                0.94, 0.85, 0, 0, 0);
+        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->giv, b->sgiv,
+                                               same_name(a->hgiv, b->hgiv, a->grp & G_GIV,
+                                                         b->grp & G_GIV, a->sgiv, b->sgiv),
+                                               0.92, 0, 1, a->ginit, b->ginit);
+    } else {
+        /* Read swapped, a given name sits in the family slot: an initial
+         * there ("Sargsyan, G.") fits like a similar family name. */
+        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, a->sfam, b->giv, b->sgiv, a->sfam == b->sgiv,
+                                                0.94, 0.85, 1, 0, b->ginit);
+        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->fam, b->sfam, a->sgiv == b->sfam,
+                                               0.92, 0, 1, 0, 0);
+    }
+    lv[MATCH_F_FATHER] = (int8_t)name_level(a->fat, a->sfat, b->fat, b->sfat,
+                                            same_name(a->hfat, b->hfat, a->grp & G_FAT,
+                                                      b->grp & G_FAT, a->sfat, b->sfat),
+                                            0.90, 0, 1, 0, 0);
+    {
+        int d = match_compare_dates(&a->date, &b->date);
+
+        lv[MATCH_F_BIRTH] = (int8_t)(d == MATCH_DATE_MISSING ? -1 : d);
+    }
+    lv[MATCH_F_SEX] = (int8_t)(!a->sex || !b->sex ? -1 : a->sex == b->sex ? 0 : 1);
+    if (!a->hplace || !b->hplace)
+        lv[MATCH_F_PLACE] = -1;
+    else if (a->place_id >= 0 || b->place_id >= 0 ? a->place_id == b->place_id : a->splace == b->splace)
+        lv[MATCH_F_PLACE] = 0;
+    else if (a->place_id < 0 && b->place_id < 0 && jw_cached(a->place, a->splace, b->place, b->splace) >= 0.88)
+        lv[MATCH_F_PLACE] = 1;
+    else
+        lv[MATCH_F_PLACE] = 2;
+}
+
+/* Weights per field for levels lv, with term frequencies for exact names. */
+static double weigh(const match_index_t *ix, const mrec_t *a, int swapped,
+                    const int8_t lv[MATCH_NFIELDS], double fw[MATCH_NFIELDS])
+{
+    double total = 0;
+
+    for (int f = 0; f < MATCH_NFIELDS; f++) {
+        double w = 0;
+
+        if (lv[f] >= 0) {
+            w = ix->w[f][lv[f]];
+            /* Term frequencies mean something only in a large enough set. */
+            if (lv[f] == 0 && !swapped && ix->tf_n >= 1000 &&
+                (f == MATCH_F_FAMILY || f == MATCH_F_GIVEN)) {
+                uint32_t c = tf_get(f == MATCH_F_FAMILY ? &ix->tf_fam : &ix->tf_giv,
+                                    f == MATCH_F_FAMILY ? a->hfam : a->hgiv);
+                double tf = (double)(c ? c : 1) / (double)ix->tf_n;
+
+                w = ix->log2m[f][0] - log2(tf);
+            }
+        }
+        if (fw)
+            fw[f] = w;
+        total += w;
+    }
+    return total;
+}
+
+/* Score a pair: the better of the two readings of the names. */
+static double score(const match_index_t *ix, const mrec_t *a, const mrec_t *b,
+                    int8_t lv[MATCH_NFIELDS], int *swapped, double fw[MATCH_NFIELDS])
+{
+    int8_t l2[MATCH_NFIELDS];
+    double w, w2;
+
+    levels(a, b, 0, lv);
+    w = weigh(ix, a, 0, lv, fw);
+    *swapped = 0;
+    if (a->fam[0] && a->giv[0] && b->fam[0] && b->giv[0] &&
+        (lv[MATCH_F_FAMILY] >= 2 || lv[MATCH_F_GIVEN] >= 3)) {
+        double f2[MATCH_NFIELDS];
+
+        levels(a, b, 1, l2);
+        w2 = weigh(ix, a, 1, l2, f2);
+        if (w2 > w) {
+            memcpy(lv, l2, sizeof l2);
+            if (fw)
+                memcpy(fw, f2, sizeof f2);
+            *swapped = 1;
+            w = w2;
+        }
+    }
+    return w;
+}
+
+static double prob_of(const match_index_t *ix, double w)
+{
+    return 1.0 / (1.0 + exp2(-(w + ix->prior)));
+}
+
+static void fill_hit(const match_index_t *ix, size_t rec, double w, int swapped,
+                     const int8_t lv[MATCH_NFIELDS], const double fw[MATCH_NFIELDS], match_hit_t *h)
+{
+    h->rec = rec;
+    h->id = rec < ix->n ? ix->ids[rec] : NULL;
+    h->weight = w;
+    h->prob = prob_of(ix, w);
+    h->swapped = swapped;
+    for (int f = 0; f < MATCH_NFIELDS; f++) {
+        h->fields[f].field = field_names[f];
+        h->fields[f].level = lv[f] < 0 ? "missing" : level_names[f][lv[f]];
+        h->fields[f].weight = fw[f];
+    }
+}
+
+int match_index_pair(const match_index_t *ix, size_t a, size_t b, match_hit_t *out)
+{
+    int8_t lv[MATCH_NFIELDS];
+    double fw[MATCH_NFIELDS], w;
+    int sw;
+
+    if (a >= ix->n || b >= ix->n)
+        return -1;
+    w = score(ix, &ix->recs[a], &ix->recs[b], lv, &sw, fw);
+    fill_hit(ix, b, w, sw, lv, fw, out);
+    return 0;
+}
+
+void match_explain(const match_hit_t *h, buf_t *out)
+{
+    for (int f = 0; f < MATCH_NFIELDS; f++) {
+        if (f)
+            buf_putc(out, ' ');
+        if (strcmp(h->fields[f].level, "missing") == 0)
+            buf_printf(out, "%s=missing", h->fields[f].field);
+        else
+            buf_printf(out, "%s=%s(%+.1f)", h->fields[f].field, h->fields[f].level,
+                       h->fields[f].weight);
+    }
+    if (h->swapped)
+        buf_puts(out, " names-swapped");
+}
+
+/* ---- Model estimation --------------------------------------------------- */
+
+static void set_weights(match_index_t *ix)
+{
+    const match_model_t *m = &ix->model;
+    double lam = m->lambda;
+
+    for (int f = 0; f < MATCH_NFIELDS; f++)
+        for (int l = 0; l < MATCH_MAXLEVELS; l++) {
+            /* A floor on m: recording errors make any level possible for
+             * one person, and no single field should veto a match alone. */
+            double mm = m->m[f][l] > 3e-3 ? m->m[f][l] : 3e-3;
+            double uu = m->u[f][l] > 1e-9 ? m->u[f][l] : 1e-9;
+
+            ix->w[f][l] = l < nlevels[f] ? log2(mm / uu) : 0;
+            ix->log2m[f][l] = log2(mm);
+            /* Levels go from full agreement to disagreement: a weaker level
+             * never weighs more than a stronger one (a level never seen
+             * has tiny m and u, and their ratio means nothing). */
+            if (l > 0 && l < nlevels[f] && ix->w[f][l] > ix->w[f][l - 1])
+                ix->w[f][l] = ix->w[f][l - 1];
+        }
+    if (lam < 1e-12)
+        lam = 1e-12;
+    if (lam > 0.5)
+        lam = 0.5;
+    ix->prior = log2(lam / (1 - lam));
+}
+
+static void default_model(match_model_t *m)
+{
+    memset(m, 0, sizeof *m);
+    for (int f = 0; f < MATCH_NFIELDS; f++) {
+        m->nlevels[f] = nlevels[f];
+        for (int l = 0; l < nlevels[f]; l++) {
+            m->m[f][l] = default_m[f][l];
+            m->u[f][l] = default_u[f][l];
+        }
+    }
+    m->lambda = 1e-4;
+}
+
+int match_em(const int8_t (*pat)[MATCH_NFIELDS], const double *counts, size_t npat,
+             unsigned mask, match_model_t *model, double *lambda, int max_iter)
+{
+    double lam = *lambda;
+    int it;
+
+    for (it = 0; it < max_iter; it++) {
+        double num[MATCH_NFIELDS][MATCH_MAXLEVELS] = {{0}}, den[MATCH_NFIELDS] = {0};
+        double lsum = 0, total = 0, delta = 0;
+
+        for (size_t p = 0; p < npat; p++) {
+            double lm = lam, lu = 1 - lam, post;
+
+            for (int f = 0; f < MATCH_NFIELDS; f++) {
+                int l = pat[p][f];
+
+                if (l < 0 || !(mask & (1u << f)))
+                    continue;
+                lm *= model->m[f][l];
+                lu *= model->u[f][l];
+            }
+            post = lm + lu > 0 ? lm / (lm + lu) : 0;
+            for (int f = 0; f < MATCH_NFIELDS; f++) {
+                int l = pat[p][f];
+
+                if (l < 0 || !(mask & (1u << f)))
+                    continue;
+                num[f][l] += counts[p] * post;
+                den[f] += counts[p] * post;
+            }
+            lsum += counts[p] * post;
+            total += counts[p];
+        }
+        if (total <= 0)
+            return -1;
+        for (int f = 0; f < MATCH_NFIELDS; f++) {
+            if (!(mask & (1u << f)) || den[f] <= 0)
+                continue;
+            for (int l = 0; l < model->nlevels[f]; l++) {
+                double v = (num[f][l] + 1e-6) / (den[f] + 1e-6 * model->nlevels[f]);
+
+                if (fabs(v - model->m[f][l]) > delta)
+                    delta = fabs(v - model->m[f][l]);
+                model->m[f][l] = v;
+            }
+        }
+        if (fabs(lsum / total - lam) > delta)
+            delta = fabs(lsum / total - lam);
+        lam = lsum / total;
+        if (lam < 1e-9)
+            lam = 1e-9;
+        if (delta < 1e-6) {
+            it++;
+            break;
+        }
+    }
+    *lambda = lam;
+    return it;
+}
+
+static uint64_t rng_next(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* u from random pairs. */
+static void estimate_u(match_index_t *ix, match_model_t *m)
+{
+    double cnt[MATCH_NFIELDS][MATCH_MAXLEVELS] = {{0}}, tot[MATCH_NFIELDS] = {0};
+    uint64_t seed = 0x2545f4914f6cdd1dULL;
+    size_t pairs = 1000000;
+
+    for (size_t i = 0; i < pairs; i++) {
+        size_t a = rng_next(&seed) % ix->n, b = rng_next(&seed) % ix->n;
+        int8_t lv[MATCH_NFIELDS];
+
+        if (a == b)
+            continue;
+        levels(&ix->recs[a], &ix->recs[b], 0, lv);
+        for (int f = 0; f < MATCH_NFIELDS; f++)
+            if (lv[f] >= 0) {
+                cnt[f][lv[f]]++;
+                tot[f]++;
+            }
+    }
+    for (int f = 0; f < MATCH_NFIELDS; f++)
+        for (int l = 0; l < nlevels[f]; l++)
+            m->u[f][l] = tot[f] > 0 ? (cnt[f][l] + 0.5) / (tot[f] + 0.5 * nlevels[f])
+                                    : default_u[f][l];
+}
+
+#define NPATTERNS (1u << (3 * MATCH_NFIELDS))
+
+static uint32_t pattern_code(const int8_t lv[MATCH_NFIELDS])
+{
+    uint32_t c = 0;
+
+    for (int f = 0; f < MATCH_NFIELDS; f++)
+        c |= (uint32_t)(lv[f] + 1) << (3 * f);
+    return c;
+}
+
+/* Train on the pairs sharing a key (0: family and given exact; 1: full
+ * birth date), leaving the key's own fields out of EM. */
+static int train_rule(match_index_t *ix, int which, match_model_t *out, double *lambda_out,
+                      double *npairs_out)
+{
+    entry_t *e = malloc(ix->n * sizeof *e + 1);
+    double *counts = calloc(NPATTERNS, sizeof *counts);
+    int8_t (*pat)[MATCH_NFIELDS] = NULL;
+    double *pc = NULL, total = 0, possible = 0, keep, lam = 0.05;
+    size_t n = 0, npat = 0;
+    uint64_t seed = 0x9e3779b97f4a7c15ULL + (uint64_t)which;
+    unsigned mask;
+    int rc = -1, it;
+
+    if (!e || !counts)
+        goto done;
+    for (size_t r = 0; r < ix->n; r++) {
+        const mrec_t *p = &ix->recs[r];
+        uint64_t k = 0;
+
+        if (which == 0 && p->hfam && p->hgiv)
+            k = mix64(((uint64_t)p->hfam << 32) | p->hgiv);
+        else if (which == 1 && p->date.day)
+            k = mix64((uint64_t)(p->date.year * 512 + p->date.month * 32 + p->date.day));
+        if (k)
+            e[n++] = (entry_t){k, (uint32_t)r, 0};
+    }
+    if (sort_entries(e, n) != 0)
+        goto done;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && e[j].key == e[i].key; j++)
+            ;
+        possible += (double)(j - i) * (double)(j - i - 1) / 2;
+    }
+    keep = possible > 2e6 ? 2e6 / possible : 1.0;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && e[j].key == e[i].key; j++)
+            ;
+        for (size_t a = i; a < j; a++)
+            for (size_t b = a + 1; b < j; b++) {
+                int8_t lv[MATCH_NFIELDS];
+                int sw;
+
+                if (keep < 1.0 && (double)(rng_next(&seed) >> 11) / 9007199254740992.0 >= keep)
+                    continue;
+                score(ix, &ix->recs[e[a].rec], &ix->recs[e[b].rec], lv, &sw, NULL);
+                counts[pattern_code(lv)]++;
+                total++;
+            }
+    }
+    *npairs_out = possible;
+    if (total < 50) {
+        rc = 1; /* too little to learn from */
+        goto done;
+    }
+    for (uint32_t c = 0; c < NPATTERNS; c++)
+        if (counts[c] > 0)
+            npat++;
+    pat = malloc(npat * sizeof *pat);
+    pc = malloc(npat * sizeof *pc);
+    if (!pat || !pc)
+        goto done;
+    npat = 0;
+    for (uint32_t c = 0; c < NPATTERNS; c++)
+        if (counts[c] > 0) {
+            for (int f = 0; f < MATCH_NFIELDS; f++)
+                pat[npat][f] = (int8_t)(((c >> (3 * f)) & 7) - 1);
+            pc[npat++] = counts[c];
+        }
+    /* Sex stays out of EM: namesakes share it as surely as matches do, and
+     * with it EM learns "same given name" instead of "same person". Its m
+     * is the default (a recording error in about 3 of 100). */
+    mask = which == 0 ? (1u << MATCH_F_FATHER) | (1u << MATCH_F_BIRTH) | (1u << MATCH_F_PLACE)
+                      : (1u << MATCH_F_FAMILY) | (1u << MATCH_F_GIVEN) | (1u << MATCH_F_FATHER) |
+                            (1u << MATCH_F_PLACE);
+    it = match_em((const int8_t(*)[MATCH_NFIELDS])pat, pc, npat, mask, out, &lam, 200);
+    if (it < 0)
+        goto done;
+    out->em_iterations += it;
+    *lambda_out = lam;
+    rc = 0;
+done:
+    free(e);
+    free(counts);
+    free(pat);
+    free(pc);
+    return rc;
+}
+
+typedef struct train_job {
+    match_index_t *ix;    /* index (read-only while training) */
+    int which;            /* training rule */
+    match_model_t *out;   /* its estimate */
+    double *lambda;       /* its prior */
+    double *npairs;       /* pairs under the rule */
+    int rc;               /* train_rule's result */
+} train_job_t;
+
+static void *train_thread(void *p)
+{
+    train_job_t *j = p;
+
+    j->rc = train_rule(j->ix, j->which, j->out, j->lambda, j->npairs);
+    return NULL;
+}
+
+static int estimate_model(match_index_t *ix)
+{
+    match_model_t base, r0, r1;
+    double lam0 = 0, lam1 = 0, np0 = 0, np1 = 0, full = 0;
+    int rc0, rc1;
+
+    default_model(&base);
+    if (ix->n < 2000) {
+        ix->model = base;
+        return 0;
+    }
+    estimate_u(ix, &base);
+    r0 = r1 = base;
+    r0.em_iterations = r1.em_iterations = 0;
+    {
+        /* The two training rules are independent: one on another thread. */
+        train_job_t job = {ix, 1, &r1, &lam1, &np1, 0};
+        pthread_t tid;
+        int threaded = pthread_create(&tid, NULL, train_thread, &job) == 0;
+
+        rc0 = train_rule(ix, 0, &r0, &lam0, &np0);
+        if (threaded)
+            pthread_join(tid, NULL);
+        else
+            train_thread(&job);
+        rc1 = job.rc;
+    }
+    if (rc0 < 0 || rc1 < 0)
+        return -1;
+    ix->model = base;
+    ix->model.em_iterations = r0.em_iterations + r1.em_iterations;
+    for (int f = 0; f < MATCH_NFIELDS; f++) {
+        int in0 = rc0 == 0 && (f == MATCH_F_FATHER || f == MATCH_F_BIRTH || f == MATCH_F_PLACE);
+        int in1 = rc1 == 0 && f != MATCH_F_BIRTH && f != MATCH_F_SEX;
+
+        for (int l = 0; l < nlevels[f]; l++) {
+            if (in0 && in1)
+                ix->model.m[f][l] = (r0.m[f][l] + r1.m[f][l]) / 2;
+            else if (in0)
+                ix->model.m[f][l] = r0.m[f][l];
+            else if (in1)
+                ix->model.m[f][l] = r1.m[f][l];
+        }
+    }
+    /* Prior: matches among full-date pairs, divided by the chance that a
+     * matching pair shares a full date, over all pairs. */
+    for (size_t r = 0; r < ix->n; r++)
+        if (ix->recs[r].date.day)
+            full++;
+    full /= (double)ix->n;
+    if (rc1 == 0 && full > 0 && ix->model.m[MATCH_F_BIRTH][0] > 0) {
+        double matches = lam1 * np1 / (ix->model.m[MATCH_F_BIRTH][0] * full * full);
+        double all = (double)ix->n * (double)(ix->n - 1) / 2;
+
+        ix->model.lambda = matches / all;
+    }
+    return 0;
+}
+
+int match_index_build(match_index_t *ix, int threads)
+{
+    (void)threads;
+    if (build_postings(ix) != 0)
+        return -1;
+    if (tf_build(&ix->tf_fam, ix->recs, ix->n, 0) != 0 ||
+        tf_build(&ix->tf_giv, ix->recs, ix->n, 1) != 0)
+        return -1;
+    ix->tf_n = ix->n;
+    free(ix->hot);
+    ix->hot = malloc(ix->n * sizeof *ix->hot + 1);
+    if (!ix->hot)
+        return -1;
+    for (size_t r = 0; r < ix->n; r++) {
+        const mrec_t *p = &ix->recs[r];
+
+        ix->hot[r] = (mhot_t){p->hfat, p->hplace, p->place_id, p->date, p->sex};
+    }
+    if (!ix->model_set) {
+        set_weights(ix); /* EM's pair scoring needs some weights for swaps */
+        default_model(&ix->model);
+        set_weights(ix);
+        if (estimate_model(ix) != 0)
+            return -1;
+    }
+    set_weights(ix);
+    return 0;
+}
+
+const match_model_t *match_index_model(const match_index_t *ix)
+{
+    return &ix->model;
+}
+
+void match_index_set_model(match_index_t *ix, const match_model_t *m)
+{
+    ix->model = *m;
+    for (int f = 0; f < MATCH_NFIELDS; f++)
+        ix->model.nlevels[f] = nlevels[f];
+    ix->model_set = 1;
+    set_weights(ix);
+}
+
+/* ---- Queries ---------------------------------------------------------------- */
+
+struct match_searcher {
+    const match_index_t *ix; /* the index searched */
+    match_norm_t *nz;        /* normaliser of queries */
+    uint32_t *stamp;         /* per record: epoch when last seen */
+    size_t nstamp;           /* records stamp covers */
+    uint32_t epoch;          /* current query */
+    match_hit_t *hits;       /* scratch for scored candidates */
+    size_t nhits, caphits;
+};
+
+match_searcher_t *match_searcher_new(const match_index_t *ix)
+{
+    match_searcher_t *s = calloc(1, sizeof *s);
+
+    if (!s)
+        return NULL;
+    s->ix = ix;
+    s->nz = match_norm_new();
+    if (!s->nz) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void match_searcher_free(match_searcher_t *s)
+{
+    if (!s)
+        return;
+    match_norm_free(s->nz);
+    free(s->stamp);
+    free(s->hits);
+    free(s);
+}
+
+static int seen(match_searcher_t *s, size_t r)
+{
+    if (s->stamp[r] == s->epoch)
+        return 1;
+    s->stamp[r] = s->epoch;
+    return 0;
+}
+
+static int begin(match_searcher_t *s)
+{
+    if (s->nstamp < s->ix->n) {
+        uint32_t *st = realloc(s->stamp, s->ix->n * sizeof *st);
+
+        if (!st)
+            return -1;
+        memset(st + s->nstamp, 0, (s->ix->n - s->nstamp) * sizeof *st);
+        s->stamp = st;
+        s->nstamp = s->ix->n;
+    }
+    if (++s->epoch == 0) {
+        memset(s->stamp, 0, s->nstamp * sizeof *s->stamp);
+        s->epoch = 1;
+    }
+    s->nhits = 0;
+    return 0;
+}
+
+/* Score record r against q and keep it when prob >= min_prob (or, for
+ * search, always keep the best reading). */
+static int consider(match_searcher_t *s, const mrec_t *q, size_t r, double min_prob)
+{
+    const match_index_t *ix = s->ix;
+    int8_t lv[MATCH_NFIELDS];
+    double fw[MATCH_NFIELDS], w;
+    int sw;
+
+    if (seen(s, r))
+        return 0;
+    w = score(ix, q, &ix->recs[r], lv, &sw, fw);
+    if (prob_of(ix, w) < min_prob)
+        return 0;
+    if (s->nhits == s->caphits) {
+        size_t cap = s->caphits ? s->caphits * 2 : 256;
+        match_hit_t *h = realloc(s->hits, cap * sizeof *h);
+
+        if (!h)
+            return -1;
+        s->hits = h;
+        s->caphits = cap;
+    }
+    fill_hit(ix, r, w, sw, lv, fw, &s->hits[s->nhits++]);
+    return 0;
+}
+
+/* Candidates of q through rules [r0, r1) of the postings and the tail. */
+static int gather(match_searcher_t *s, const mrec_t *q, int r0, int r1, size_t cap, double min_prob)
+{
+    const match_index_t *ix = s->ix;
+
+    for (int rule = r0; rule < r1; rule++)
+        for (int sw = 0; sw < 2; sw++) {
+            uint64_t keys[MAXKEYS];
+            int nk = rule_keys(q, rule, sw, keys);
+
+            for (int j = 0; j < nk; j++) {
+                const slot_t *sl = find_slot(ix, keys[j]);
+
+                if (!sl || sl->len > cap)
+                    continue;
+                for (uint32_t i = 0; i < sl->len; i++) {
+                    uint32_t e = ix->post[sl->start + i];
+
+                    if (sw && (e & 0x80000000u))
+                        continue;
+                    if (consider(s, q, e & 0x7fffffffu, min_prob) != 0)
+                        return -1;
+                }
+            }
+        }
+    /* Records added since the last build: compare keys one by one. */
+    for (size_t r = ix->nbuilt; r < ix->n; r++) {
+        int hit = 0;
+
+        for (int rule = r0; rule < r1 && !hit; rule++)
+            hit = shared_key(q, &ix->recs[r], rule) != 0;
+        if (hit && consider(s, q, r, min_prob) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int by_weight(const void *x, const void *y)
+{
+    const match_hit_t *a = x, *b = y;
+
+    return a->weight < b->weight ? 1 : a->weight > b->weight ? -1 : (a->rec > b->rec) - (a->rec < b->rec);
+}
+
+static int finish(match_searcher_t *s, int k, match_hit_t *hits)
+{
+    int n = 0;
+
+    if (s->nhits > 1)
+        qsort(s->hits, s->nhits, sizeof *s->hits, by_weight);
+    for (size_t i = 0; i < s->nhits && n < k; i++)
+        hits[n++] = s->hits[i];
+    return n;
+}
+
+int match_query(match_searcher_t *s, const match_input_t *in, int k, double min_prob,
+                match_hit_t *hits)
+{
+    mrec_t q;
+
+    if (k <= 0 || begin(s) != 0 || rec_from_input(s->ix->ctx, s->nz, in, &q) != 0)
+        return -1;
+    if (gather(s, &q, 0, NBLOCK, BLOCK_CAP * 4, min_prob) != 0)
+        return -1;
+    return finish(s, k, hits);
+}
+
+int match_search(match_searcher_t *s, const char *text, int k, match_hit_t *hits)
+{
+    buf_t lat = BUF_INIT;
+    char w[3][64];
+    int nw = 0;
+    const char *p;
+
+    if (k <= 0 || begin(s) != 0)
+        return -1;
+    if (match_latin(s->nz, text, &lat) != 0) {
+        buf_free(&lat);
+        return -1;
+    }
+    for (p = buf_str(&lat); *p && nw < 3;) {
+        size_t n = 0;
+
+        while (*p == ' ')
+            p++;
+        while (*p && *p != ' ') {
+            if (n < 63)
+                w[nw][n++] = *p;
+            p++;
+        }
+        w[nw][n] = 0;
+        if (n)
+            nw++;
+    }
+    buf_free(&lat);
+    /* Readings: family first (Russian lists: family given patronymic) and
+     * given first (given family, or given patronymic family). */
+    for (int reading = 0; reading < (nw > 1 ? 2 : 1); reading++) {
+        match_input_t in = {0};
+        mrec_t q;
+
+        if (nw == 0)
+            break;
+        if (reading == 0) {
+            in.family = w[0];
+            in.given = nw > 1 ? w[1] : NULL;
+            in.patronymic = nw > 2 ? w[2] : NULL;
+        } else {
+            in.given = w[0];
+            in.family = w[nw - 1];
+            in.patronymic = nw > 2 ? w[1] : NULL;
+        }
+        if (rec_from_input(s->ix->ctx, s->nz, &in, &q) != 0)
+            return -1;
+        /* A record seen in the first reading is not scored again; the
+         * swapped reading inside score() covers the other order. */
+        if (gather(s, &q, R_GIV_FAM, R_GIV_FAM + 1, SEARCH_CAP, 0.0) != 0 ||
+            gather(s, &q, R_GIV_FAMDEL, R_GIV_FAMDEL + 1, SEARCH_CAP, 0.0) != 0)
+            return -1;
+    }
+    /* The family name alone (one word, or too few hits): larger blocks. */
+    for (int reading = 0; reading < (nw > 1 ? 2 : 1) && s->nhits < (size_t)k; reading++) {
+        match_input_t in = {0};
+        mrec_t q;
+
+        in.family = reading == 0 ? w[0] : w[nw - 1];
+        in.given = nw > 1 ? (reading == 0 ? w[1] : w[0]) : NULL;
+        if (rec_from_input(s->ix->ctx, s->nz, &in, &q) != 0 ||
+            gather(s, &q, R_FAM_ONLY, R_FAM_ONLY + 1, SEARCH_CAP, 0.0) != 0)
+            return -1;
+    }
+    return finish(s, k, hits);
+}
+
+/* ---- Batch deduplication ------------------------------------------------- */
+
+typedef struct worker {
+    match_index_t *ix;          /* index (read-only here) */
+    double min_prob;            /* keep threshold */
+    size_t *next;               /* shared work counter */
+    int first;                  /* reports progress */
+    match_progress_fn progress; /* callback */
+    void *arg;                  /* its argument */
+    uint32_t *stamp;            /* per record: 1 + last probing record */
+    match_pair_t *pairs;        /* kept pairs */
+    size_t npairs, cap;
+    size_t candidates, capped;  /* counters */
+    int failed;                 /* allocation failure */
+} worker_t;
+
+/* Largest weight field f can add to a pair with record a (0: missing). */
+static double field_ub(const match_index_t *ix, const mrec_t *a, int f)
+{
+    double ub = 0;
+
+    for (int l = 0; l < nlevels[f]; l++)
+        if (ix->w[f][l] > ub)
+            ub = ix->w[f][l];
+    if ((f == MATCH_F_FAMILY || f == MATCH_F_GIVEN) && ix->tf_n >= 1000) {
+        uint32_t c = tf_get(f == MATCH_F_FAMILY ? &ix->tf_fam : &ix->tf_giv,
+                            f == MATCH_F_FAMILY ? a->hfam : a->hgiv);
+        double w = ix->log2m[f][0] - log2((double)(c ? c : 1) / (double)ix->tf_n);
+
+        if (w > ub)
+            ub = w;
+    }
+    return ub;
+}
+
+/* An upper bound of the pair's weight from the fields that cost nothing
+ * to compare, plus the most the names could add. */
+static double cheap_ub(const match_index_t *ix, const mhot_t *a, const mhot_t *b, double names_ub,
+                       double fat_ub)
+{
+    double w = names_ub;
+    int d = match_compare_dates(&a->date, &b->date);
+
+    if (d != MATCH_DATE_MISSING)
+        w += ix->w[MATCH_F_BIRTH][d];
+    if (a->sex && b->sex)
+        w += ix->w[MATCH_F_SEX][a->sex == b->sex ? 0 : 1];
+    if (a->hfat && b->hfat)
+        w += a->hfat == b->hfat ? ix->w[MATCH_F_FATHER][0] : fat_ub;
+    if (a->hplace && b->hplace) {
+        if (a->hplace == b->hplace)
+            w += ix->w[MATCH_F_PLACE][0];
+        else if (a->place_id < 0 && b->place_id < 0)
+            w += ix->w[MATCH_F_PLACE][1] > ix->w[MATCH_F_PLACE][2] ? ix->w[MATCH_F_PLACE][1]
+                                                                  : ix->w[MATCH_F_PLACE][2];
+        else
+            w += ix->w[MATCH_F_PLACE][2];
+    }
+    return w;
+}
+
+static void *dedup_worker(void *p)
+{
+    worker_t *wk = p;
+    match_index_t *ix = wk->ix;
+    const size_t chunk = 512;
+    double wmin = log2(wk->min_prob / (1 - wk->min_prob)) - ix->prior - 1e-9;
+
+    for (;;) {
+        size_t from = __atomic_fetch_add(wk->next, chunk, __ATOMIC_RELAXED), to;
+
+        if (from >= ix->n || wk->failed)
+            break;
+        to = from + chunk < ix->n ? from + chunk : ix->n;
+        if (wk->first && wk->progress)
+            wk->progress(wk->arg, from, ix->n);
+        for (size_t i = from; i < to; i++) {
+            const mrec_t *a = &ix->recs[i];
+            double names_ub = field_ub(ix, a, MATCH_F_FAMILY) + field_ub(ix, a, MATCH_F_GIVEN);
+            double fat_ub = fmax(ix->w[MATCH_F_FATHER][1], fmax(ix->w[MATCH_F_FATHER][2], ix->w[MATCH_F_FATHER][3]));
+
+            uint64_t keys[NBLOCK * 2 * MAXKEYS];
+            uint8_t kswap[NBLOCK * 2 * MAXKEYS];
+            int nk = 0;
+
+            /* All keys first, their slots fetched ahead, then the runs. */
+            for (int rule = 0; rule < NBLOCK; rule++)
+                for (int sw = 0; sw < 2; sw++) {
+                    int got = NODATE_RULE(rule) && a->date.year ? 0 : rule_keys(a, rule, sw, keys + nk);
+
+                    for (int g = 0; g < got; g++) {
+                        kswap[nk + g] = (uint8_t)(sw | (NODATE_RULE(rule) ? 2 : 0));
+                        __builtin_prefetch(&ix->slots[keys[nk + g] & (ix->nslots - 1)]);
+                    }
+                    nk += got;
+                }
+            {
+                  for (int kj = 0; kj < nk; kj++) {
+                    const slot_t *sl = find_slot(ix, keys[kj]);
+                    int sw = kswap[kj] & 1, nodate = kswap[kj] & 2;
+
+                    if (!sl)
+                        continue;
+                    if (sl->len > BLOCK_CAP) {
+                        wk->capped++;
+                        continue;
+                    }
+                    /* Entries of a key are in record order (the radix sort
+                     * is stable): walk down from the end to the first
+                     * record not after this one. */
+                    const uint32_t *run = ix->post + sl->start;
+
+                    for (uint32_t t = sl->len; t-- > 0;) {
+                        uint32_t j = run[t] & 0x7fffffffu, lo = (uint32_t)i, hi = j;
+                        int8_t lv[MATCH_NFIELDS];
+                        double w, pr;
+                        int swp;
+
+                        if (j <= i) {
+                            /* A record without a date also meets earlier ones
+                             * that have a date (they do not probe these keys);
+                             * a pair found twice is merged after the run. */
+                            if (!nodate)
+                                break;
+                            if (j == i || !ix->hot[j].date.year)
+                                continue;
+                            lo = j, hi = (uint32_t)i;
+                        }
+                        if (t >= 8) { /* the loop is bound by memory: fetch ahead */
+                            uint32_t ahead = run[t - 8] & 0x7fffffffu;
+
+                            __builtin_prefetch(&ix->hot[ahead]);
+                            __builtin_prefetch(&wk->stamp[ahead]);
+                        }
+                        if ((sw && (run[t] & 0x80000000u)) || wk->stamp[j] == i + 1)
+                            continue;
+                        wk->stamp[j] = (uint32_t)(i + 1);
+                        wk->candidates++;
+                        if (cheap_ub(ix, &ix->hot[i], &ix->hot[j], names_ub, fat_ub) < wmin)
+                            continue; /* cannot reach min_prob whatever the names */
+                        w = score(ix, &ix->recs[lo], &ix->recs[hi], lv, &swp, NULL);
+                        pr = prob_of(ix, w);
+                        if (pr < wk->min_prob)
+                            continue;
+                        if (wk->npairs == wk->cap) {
+                            size_t cap = wk->cap ? wk->cap * 2 : 4096;
+                            match_pair_t *np = realloc(wk->pairs, cap * sizeof *np);
+
+                            if (!np) {
+                                wk->failed = 1;
+                                return NULL;
+                            }
+                            wk->pairs = np;
+                            wk->cap = cap;
+                        }
+                        wk->pairs[wk->npairs++] = (match_pair_t){lo, hi, (float)w, (float)pr};
+                    }
+                  }
+                }
+        }
+    }
+    return NULL;
+}
+
+static int pair_cmp(const void *x, const void *y)
+{
+    const match_pair_t *a = x, *b = y;
+
+    if (a->weight != b->weight)
+        return a->weight < b->weight ? 1 : -1;
+    if (a->a != b->a)
+        return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
+static int pair_by_records(const void *x, const void *y)
+{
+    const match_pair_t *a = x, *b = y;
+
+    if (a->a != b->a)
+        return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
+int match_dedup(match_index_t *ix, double min_prob, int threads, match_progress_fn progress,
+                void *arg, match_pair_t **pairs, size_t *npairs, match_stats_t *st)
+{
+    worker_t wk[16];
+    pthread_t tid[16];
+    size_t next = 0, total = 0;
+    int rc = -1, started = 0;
+
+    *pairs = NULL;
+    *npairs = 0;
+    if (threads < 1)
+        threads = 1;
+    if (threads > 16)
+        threads = 16;
+    if (ix->nbuilt != ix->n && match_index_build(ix, threads) != 0)
+        return -1;
+    memset(wk, 0, sizeof wk);
+    for (int t = 0; t < threads; t++) {
+        wk[t] = (worker_t){.ix = ix, .min_prob = min_prob, .next = &next, .first = t == 0,
+                           .progress = progress, .arg = arg};
+        wk[t].stamp = calloc(ix->n + 1, sizeof *wk[t].stamp);
+        if (!wk[t].stamp)
+            goto done;
+    }
+    for (int t = 1; t < threads; t++) {
+        if (pthread_create(&tid[t], NULL, dedup_worker, &wk[t]) != 0)
+            break;
+        started = t;
+    }
+    dedup_worker(&wk[0]);
+    for (int t = 1; t <= started; t++)
+        pthread_join(tid[t], NULL);
+    for (int t = 0; t < threads; t++) {
+        if (wk[t].failed)
+            goto done;
+        total += wk[t].npairs;
+    }
+    *pairs = malloc(total * sizeof **pairs + 1);
+    if (!*pairs)
+        goto done;
+    memset(st, 0, sizeof *st);
+    for (int t = 0; t < threads; t++) {
+        if (wk[t].npairs)
+            memcpy(*pairs + *npairs, wk[t].pairs, wk[t].npairs * sizeof **pairs);
+        *npairs += wk[t].npairs;
+        st->candidates += wk[t].candidates;
+        st->capped_blocks += wk[t].capped;
+    }
+    /* Merge the pairs found twice (see the date-less keys), then order. */
+    qsort(*pairs, *npairs, sizeof **pairs, pair_by_records);
+    {
+        size_t k = 0;
+
+        for (size_t i = 0; i < *npairs; i++)
+            if (k == 0 || (*pairs)[i].a != (*pairs)[k - 1].a || (*pairs)[i].b != (*pairs)[k - 1].b)
+                (*pairs)[k++] = (*pairs)[i];
+        *npairs = k;
+    }
+    qsort(*pairs, *npairs, sizeof **pairs, pair_cmp);
+    st->records = ix->n;
+    st->kept = *npairs;
+    st->lambda = ix->model.lambda;
+    if (progress)
+        progress(arg, ix->n, ix->n);
+    rc = 0;
+done:
+    for (int t = 0; t < threads; t++) {
+        free(wk[t].stamp);
+        free(wk[t].pairs);
+    }
+    return rc;
+}
+
+/* ---- Clustering -------------------------------------------------------------- */
+
+#define CLUSTER_MAX 64     /* a merge past this size is refused */
+#define CONTRADICTION -6.0 /* a cross pair this weak vetoes a merge */
+
+static uint32_t find_root(uint32_t *parent, uint32_t x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    return x;
+}
+
+int match_cluster(const match_index_t *ix, const match_pair_t *pairs, size_t npairs,
+                  double threshold, uint32_t *cluster)
+{
+    size_t n = ix->n;
+    uint32_t *parent = malloc(n * sizeof *parent + 1), *next = malloc(n * sizeof *next + 1);
+    uint32_t *size = malloc(n * sizeof *size + 1), *tail = malloc(n * sizeof *tail + 1);
+    int rc = -1;
+
+    if (!parent || !next || !size || !tail)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        parent[i] = (uint32_t)i;
+        next[i] = UINT32_MAX;
+        size[i] = 1;
+        tail[i] = (uint32_t)i;
+    }
+    for (size_t p = 0; p < npairs; p++) {
+        uint32_t ra, rb;
+        double sum = 0;
+        size_t cnt = 0;
+        int veto = 0;
+
+        if (pairs[p].prob < threshold)
+            continue;
+        ra = find_root(parent, pairs[p].a);
+        rb = find_root(parent, pairs[p].b);
+        if (ra == rb)
+            continue;
+        if (size[ra] + size[rb] > CLUSTER_MAX)
+            continue;
+        /* Check the merge against every cross pair, not only this one. */
+        for (uint32_t x = ra; x != UINT32_MAX && !veto; x = next[x])
+            for (uint32_t y = rb; y != UINT32_MAX; y = next[y]) {
+                int8_t lv[MATCH_NFIELDS];
+                int sw;
+                double w = score(ix, &ix->recs[x], &ix->recs[y], lv, &sw, NULL);
+
+                if (w < CONTRADICTION) {
+                    veto = 1;
+                    break;
+                }
+                sum += prob_of(ix, w);
+                cnt++;
+            }
+        if (veto || (cnt && sum / (double)cnt < threshold))
+            continue;
+        if (size[ra] < size[rb]) {
+            uint32_t t = ra;
+
+            ra = rb;
+            rb = t;
+        }
+        parent[rb] = ra;
+        next[tail[ra]] = rb;
+        tail[ra] = tail[rb];
+        size[ra] += size[rb];
+    }
+    /* Label each cluster by its smallest record number. */
+    for (size_t i = 0; i < n; i++)
+        cluster[i] = UINT32_MAX;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = find_root(parent, (uint32_t)i);
+
+        if (cluster[r] == UINT32_MAX)
+            cluster[r] = (uint32_t)i;
+        cluster[i] = cluster[r];
+    }
+    rc = 0;
+done:
+    free(parent);
+    free(next);
+    free(size);
+    free(tail);
+    return rc;
+}

@@ -1,0 +1,124 @@
+/*
+ * test_match_compare.c - comparators: Jaro-Winkler and Damerau-Levenshtein
+ * against published vectors, token sets, partial dates, sex.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <cmocka.h>
+
+#include "match/match.h"
+
+/* Winkler (1990) and the usual record-linkage teaching examples. */
+static void jaro_winkler_published_vectors(void **state)
+{
+    (void)state;
+    assert_true(fabs(match_jaro_winkler("MARTHA", "MARHTA") - 0.961) < 0.0005);
+    assert_true(fabs(match_jaro_winkler("DWAYNE", "DUANE") - 0.840) < 0.0005);
+    assert_true(fabs(match_jaro_winkler("DIXON", "DICKSONX") - 0.813) < 0.0005);
+    assert_true(match_jaro_winkler("oanisian", "oanisian") == 1.0);
+    assert_true(match_jaro_winkler("abc", "xyz") == 0.0);
+    assert_true(match_jaro_winkler("", "abc") == 0.0);
+    /* Symmetric. */
+    assert_true(fabs(match_jaro_winkler("DUANE", "DWAYNE") - match_jaro_winkler("DWAYNE", "DUANE")) < 1e-12);
+}
+
+static void damerau_levenshtein_vectors(void **state)
+{
+    (void)state;
+    assert_int_equal(match_damerau("kitten", "sitting"), 3);
+    assert_int_equal(match_damerau("ca", "ac"), 1);       /* one transposition */
+    assert_int_equal(match_damerau("ca", "abc"), 3);      /* OSA, not unrestricted (2) */
+    assert_int_equal(match_damerau("", "abc"), 3);
+    assert_int_equal(match_damerau("petrosian", "petrosian"), 0);
+    assert_int_equal(match_damerau("petrosian", "petorsian"), 1);
+}
+
+static void token_set_ignores_order(void **state)
+{
+    (void)state;
+    assert_true(match_token_set("aram oanisian", "oanisian aram") == 1.0);
+    assert_true(match_token_set("aram", "oanisian aram") == 1.0);
+    assert_true(match_token_set("aram oanisian", "karen petrosian") < 0.8);
+    assert_true(match_token_set("", "aram") == 0.0);
+}
+
+static void dates_parse_every_format(void **state)
+{
+    match_date_t d;
+
+    (void)state;
+    match_parse_date("1965-05-12", &d);
+    assert_true(d.year == 1965 && d.month == 5 && d.day == 12);
+    match_parse_date("12.05.1965", &d);
+    assert_true(d.year == 1965 && d.month == 5 && d.day == 12);
+    match_parse_date("05/12/1965", &d);
+    assert_true(d.year == 1965 && d.month == 5 && d.day == 12);
+    match_parse_date("25/12/1965", &d); /* cannot be month first */
+    assert_true(d.year == 1965 && d.month == 12 && d.day == 25);
+    match_parse_date("1965", &d);
+    assert_true(d.year == 1965 && d.month == 0 && d.day == 0);
+    match_parse_date("1965-05", &d);
+    assert_true(d.year == 1965 && d.month == 5 && d.day == 0);
+    match_parse_date("1965~", &d);
+    assert_true(d.year == 1965 && d.month == 0);
+    match_parse_date("unknown", &d);
+    assert_int_equal(d.year, 0);
+    match_parse_date("31.13.1965", &d); /* no month 13: keep the year only */
+    assert_true(d.year == 1965 && d.month == 0);
+    match_parse_date(NULL, &d);
+    assert_int_equal(d.year, 0);
+}
+
+static void dates_compare_by_level(void **state)
+{
+    match_date_t a, b;
+
+    (void)state;
+    match_parse_date("1965-05-12", &a);
+    match_parse_date("12.05.1965", &b);
+    assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_EXACT);
+    match_parse_date("1965-12-05", &b);
+    assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_SWAPPED);
+    match_parse_date("1965-05-20", &b);
+    assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_YEAR_MONTH);
+    match_parse_date("1965-05", &b);
+    assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_YEAR_MONTH);
+    match_parse_date("1965", &b);
+    assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_YEAR);
+    match_parse_date("1966-05-12", &b);
+    assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_ONE_YEAR);
+    match_parse_date("1971", &b);
+    assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_DIFFERENT);
+    match_parse_date("", &b);
+    assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_MISSING);
+}
+
+static void sex_in_four_languages(void **state)
+{
+    (void)state;
+    assert_int_equal(match_parse_sex("M"), 'm');
+    assert_int_equal(match_parse_sex("female"), 'f');
+    assert_int_equal(match_parse_sex("м"), 'm');
+    assert_int_equal(match_parse_sex("Ж"), 'f');
+    assert_int_equal(match_parse_sex("արական"), 'm');
+    assert_int_equal(match_parse_sex("իգական"), 'f');
+    assert_int_equal(match_parse_sex("qadın"), 'f');
+    assert_int_equal(match_parse_sex(""), 0);
+    assert_int_equal(match_parse_sex(NULL), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(jaro_winkler_published_vectors),
+        cmocka_unit_test(damerau_levenshtein_vectors),
+        cmocka_unit_test(token_set_ignores_order),
+        cmocka_unit_test(dates_parse_every_format),
+        cmocka_unit_test(dates_compare_by_level),
+        cmocka_unit_test(sex_in_four_languages),
+    };
+    return cmocka_run_group_tests_name("match::compare", tests, NULL, NULL);
+}
