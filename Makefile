@@ -6,7 +6,7 @@ BUILD   ?= build
 PKGS    := sqlite3 libmicrohttpd libsodium icu-uc icu-i18n jansson uuid
 DEB     := gcc make pkg-config libsqlite3-dev libmicrohttpd-dev libsodium-dev \
            libicu-dev libjansson-dev uuid-dev libcmocka-dev sqlite3 nodejs \
-           faketime openssl
+           faketime openssl libcsv-dev
 DEB_BENCH := wrk postgresql sqlmap
 DB      ?= homeward.db
 LISTEN  ?= 127.0.0.1:8080

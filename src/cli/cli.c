@@ -15,8 +15,10 @@
 #include "api/api.h"
 #include "cli/cli_internal.h"
 #include "domain/domain.h"
+#include "domain/monitor.h"
 #include "domain/users.h"
 #include "http/http.h"
+#include "match/match_cli.h"
 #include "store/auth_store.h"
 #include "sec/audit.h"
 #include "sec/crypt.h"
@@ -163,6 +165,8 @@ static int cmd_migrate(int argc, char **argv)
     rc = db_migrate(c.db, &applied, err, sizeof err);
     if (rc == 0 && settlement_load(&c) < 0)
         rc = -1, snprintf(err, sizeof err, "cannot load the gazetteer");
+    if (rc == 0 && monitor_seed_load(&c) < 0) /* issue 5: seed links and commitments */
+        rc = -1, snprintf(err, sizeof err, "cannot load the seed links and commitments");
     if (rc != 0) {
         cli_close(&c);
         return cli_fail("migrate", "%s", err);
@@ -237,6 +241,8 @@ static int cmd_init(int argc, char **argv)
         return cli_fail("init", "%s", err);
     }
     n = settlement_load(&c);
+    if (n >= 0 && monitor_seed_load(&c) < 0) /* issue 5: seed links and commitments */
+        n = -1;
     db_now(now);
     c.org_id = store_org_ensure(c.db, org, "other", now);
     body = json_pack("{s:s, s:s, s:s}", "username", admin, "role", "admin", "display_name", "Administrator");
@@ -459,6 +465,7 @@ static const struct {
     {"erase", cmd_erase, "erase a record on a data-protection request"},
     {"retention", cmd_retention, "set how long closed records are kept"},
     {"purge", cmd_purge, "erase closed records past their retention"},
+    {"match", cmd_match, "find the same person in a CSV of people, across scripts and spellings"},
     {"routes", cmd_routes, "print the API's route table (for tooling)"},
     {"version", cmd_version, "print the version"},
 };
