@@ -15,6 +15,7 @@
 #include "domain/domain.h"
 #include "sec/crypt.h"
 #include "store/db.h"
+#include "util/embedded.h"
 
 typedef struct fixture {
     char      dir[64];
@@ -95,6 +96,28 @@ static void migrations_apply_once_and_all_tables_are_strict(void **state)
     assert_true(tables >= 30);
     assert_int_equal(db_int(f->c.db, "PRAGMA foreign_keys", NULL, 0), 1);
     assert_int_equal(db_int(f->c.db, "PRAGMA synchronous", NULL, 0), 2); /* FULL */
+}
+
+static void migrations_are_numbered_once_each(void **state)
+{
+    int seen[1000] = {0}, n = 0;
+
+    (void)state;
+    for (const embedded_file_t *f = embedded_files; f->name; f++) {
+        int v;
+        if (strncmp(f->name, "migrations/", 11) != 0)
+            continue;
+        v = atoi(f->name + 11);
+        assert_true(v > 0 && v < 1000);
+        if (seen[v])
+            fail_msg("two migrations are numbered %04d", v);
+        seen[v] = 1;
+        n++;
+    }
+    /* 1..latest with no gap. */
+    assert_int_equal(n, db_schema_latest());
+    for (int v = 1; v <= n; v++)
+        assert_true(seen[v]);
 }
 
 static void migrate_refuses_a_newer_database(void **state)
@@ -324,6 +347,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(migrations_apply_once_and_all_tables_are_strict, setup, teardown),
+        cmocka_unit_test(migrations_are_numbered_once_each),
         cmocka_unit_test_setup_teardown(migrate_refuses_a_newer_database, setup, teardown),
         cmocka_unit_test_setup_teardown(person_validation_names_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(update_needs_the_current_version, setup, teardown),
