@@ -17,6 +17,9 @@ void api_entity_update(http_req_t *r, const dom_entity_t *d);
 void api_entity_history(http_req_t *r, const dom_entity_t *d);
 void api_return_transition(http_req_t *r);
 void api_entity_erase(http_req_t *r, const dom_entity_t *d);
+void api_person_duplicates(http_req_t *r);
+void api_duplicates_list(http_req_t *r);
+void api_duplicates_decide(http_req_t *r);
 
 void api_health(http_req_t *r);
 void api_openapi(http_req_t *r);

@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "cli/cli_internal.h"
+#include "domain/dedup.h"
 #include "domain/domain.h"
 #include "domain/monitor.h"
 #include "domain/users.h"
@@ -275,6 +276,7 @@ static int cmd_serve(int argc, char **argv)
                                          {"quiet", 0, 0, 'q'}, {"tls-cert", 1, 0, 'c'}, {"tls-key", 1, 0, 'k'},
                                          {"user", 1, 0, 'u'}, {"help", 0, 0, 'h'}, {0}};
     http_config_t cfg = {"127.0.0.1:8080", cli_default_db(), 4, api_routes, NULL, NULL, NULL};
+    char err[256];
     dom_ctx_t c;
     int o, rc, verbose = 1;
 
@@ -314,11 +316,22 @@ static int cmd_serve(int argc, char **argv)
     }
     if ((rc = cli_open_current("serve", cfg.db_path, &c)))
         return rc;
-    cli_close(&c);
-    if ((rc = cli_load_key("serve", cfg.db_path)))
+    if ((rc = cli_load_key("serve", cfg.db_path))) {
+        cli_close(&c);
         return rc;
+    }
     log_set_verbose(verbose);
-    return http_serve(&cfg);
+    /* The person matcher indexes the registry before the first request. */
+    if (dedup_start(c.db, 2, err, sizeof err) != 0) {
+        cli_close(&c);
+        return cli_fail("serve", "%s", err);
+    }
+    log_info("person matcher: %zu persons indexed", dedup_size());
+    cli_close(&c);
+    rc = http_serve(&cfg);
+    dedup_stop();
+    crypt_unload();
+    return rc;
 }
 
 static int cmd_key(int argc, char **argv)

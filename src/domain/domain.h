@@ -23,7 +23,14 @@ typedef struct dom_ctx {
     const char    *client;   /* client address for the audit log, or NULL */
     int            batch;    /* 1: the caller holds a transaction; writes
                               * nest in savepoints (bulk jobs) */
+    void          *matcher;  /* this worker's searcher of the registry's
+                              * person matcher, or NULL when none runs */
 } dom_ctx_t;
+
+/* Per-worker resources of the domain (the matcher's searcher): the server
+ * calls these once for each worker thread's context. */
+void dom_worker_init(dom_ctx_t *c);
+void dom_worker_free(dom_ctx_t *c);
 
 /* Begin, commit or roll back one write: a transaction, or a savepoint
  * inside the caller's when c->batch is set. 0 or an SQLite code. */
@@ -69,6 +76,11 @@ typedef struct dom_entity {
     int (*after_write)(dom_ctx_t *c, long long id, json_t *rec, dom_err_t *err);
     /* Add related data to a single record being read (not in lists). */
     void (*decorate)(dom_ctx_t *c, long long id, json_t *rec);
+    /* After a create or an update has committed: out is the answer. */
+    void (*after_commit)(dom_ctx_t *c, long long id, json_t *out);
+    /* Records whose names match free text otherwise than by word prefix
+     * (the matcher): a JSON array of uuids, or NULL. */
+    json_t *(*search)(dom_ctx_t *c, const char *q);
 } dom_entity_t;
 
 extern const dom_entity_t dom_person, dom_household, dom_return;

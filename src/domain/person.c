@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/dedup.h"
 #include "domain/domain.h"
 #include "store/registry_store.h"
 #include "util/buf.h"
@@ -50,6 +51,7 @@ static const rec_field_t fields[] = {
     {"consent_date", "consent_date", RT_DATE, RF_PAST, 0, 0},
     {"status", "status", RT_ENUM, RF_FILTER | RF_SORT, 0, 0, statuses},
     {"record_status", "record_status", RT_ENUM, RF_FILTER, 0, 0, record_statuses},
+    {"duplicate_of", "duplicate_of", RT_REF, RF_READONLY | RF_FILTER, 0, 0, NULL, "persons"},
     {"source", "source", RT_TEXT, RF_FILTER, 0, 200},
     {"notes", "notes", RT_TEXT, RF_MULTILINE, 0, 2000},
     {"restricted", "restricted", RT_BOOL, RF_FILTER, 0, 0},
@@ -154,4 +156,5 @@ static int person_after_write(dom_ctx_t *c, long long id, json_t *rec, dom_err_t
     return 0;
 }
 
-const dom_entity_t dom_person = {&person_rec, person_prepare, person_after_write, NULL};
+const dom_entity_t dom_person = {&person_rec, person_prepare, person_after_write, NULL, dedup_after_write,
+                                 dedup_search};

@@ -194,6 +194,8 @@ json_t *dom_create(dom_ctx_t *c, const dom_entity_t *d, json_t *body, dom_err_t 
     }
     if (d->decorate)
         d->decorate(c, id, out);
+    if (d->after_commit)
+        d->after_commit(c, id, out);
     redact(c, e, out, NULL);
 done:
     if (!out)
@@ -277,6 +279,8 @@ json_t *dom_update(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, long l
         json_decref(out);
         out = NULL;
         goto done;
+    } else if (d->after_commit) {
+        d->after_commit(c, id, out);
     }
     if (d->decorate)
         d->decorate(c, id, out);
@@ -462,7 +466,9 @@ json_t *dom_list(dom_ctx_t *c, const dom_entity_t *d, json_t *params, dom_err_t 
     buf_t folded = BUF_INIT;
     rec_query_t q = {0};
     json_t *items = NULL, *out = NULL, *cur = NULL, *val;
-    const char *key, *sort = e->default_sort ? e->default_sort : "";
+    const char *key, *sort = e->default_sort ? e->default_sort : "", *qtext = NULL;
+    json_t *found = NULL;
+    const char *found_ids[200];
     char *last_val = NULL, *next = NULL;
     long long last_id;
     int more;
@@ -497,6 +503,7 @@ json_t *dom_list(dom_ctx_t *c, const dom_entity_t *d, json_t *params, dom_err_t 
             dom_fail(err, DOM_BAD, key, "protected fields are revealed one record at a time, never in lists");
             goto done;
         } else if (strcmp(key, "q") == 0) {
+            qtext = s;
             if (!e->search_sql) {
                 dom_fail(err, DOM_BAD, "q", "%s lists cannot be searched by name", e->kind);
                 goto done;
@@ -585,7 +592,16 @@ json_t *dom_list(dom_ctx_t *c, const dom_entity_t *d, json_t *params, dom_err_t 
         q.after_val = json_string_value(json_array_get(cur, 1));
         q.after_id = json_integer_value(json_array_get(cur, 2));
     }
-    /* Each folded word of q must begin a name word of the record. */
+    /* Each folded word of q must begin a name word of the record; or the
+     * entity's matcher finds the name in another script or spelling. */
+    if (qtext && d->search && (found = d->search(c, qtext)) != NULL) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(found, i, v)
+            if (q.nuuids < 200)
+                found_ids[q.nuuids++] = json_string_value(v);
+        q.uuids = found_ids;
+    }
     if (folded.len) {
         char *p = folded.p, *save = NULL, *w;
         for (w = strtok_r(p, " ", &save); w && q.nwords < 8; w = strtok_r(NULL, " ", &save))
@@ -612,5 +628,6 @@ done:
     buf_free(&folded);
     json_decref(cur);
     json_decref(items);
+    json_decref(found);
     return out;
 }

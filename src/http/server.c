@@ -37,6 +37,7 @@
 typedef struct worker {
     sqlite3       *db;
     text_folder_t *folder;
+    dom_ctx_t      base;   /* the domain's per-worker resources (matcher) */
 } worker_t;
 
 typedef struct server {
@@ -176,15 +177,20 @@ long long http_if_match(http_req_t *r)
     const char *h = http_header(r, MHD_HTTP_HEADER_IF_MATCH);
     char *end;
     long long v;
+    int quoted;
 
     if (!h)
         return -1;
     if (strncmp(h, "W/", 2) == 0)
         h += 2;
-    if (*h == '"')
-        h++;
+    quoted = *h == '"';
+    h += quoted;
+    /* Digits only (strtoll alone would take spaces and signs), and a
+     * closing quote exactly when there was an opening one. */
+    if (*h < '0' || *h > '9')
+        return -2;
     v = strtoll(h, &end, 10);
-    if (end == h || v < 0 || (*end && strcmp(end, "\"") != 0))
+    if (v < 0 || strcmp(end, quoted ? "\"" : "") != 0)
         return -2;
     return v;
 }
@@ -332,7 +338,13 @@ static void problem(http_req_t *r, int status, const char *field, const char *de
 
 void http_problem(http_req_t *r, int status, const char *field, const char *detail)
 {
-    problem(r, status, field, detail, NULL, NULL);
+    /* A problem naming a field lists it in errors[] too, as domain errors do. */
+    json_t *errors = field && *field ? json_pack("[{s:s, s:s}]", "field", field, "detail",
+                                                 detail ? detail : status_title(status))
+                                     : NULL;
+
+    problem(r, status, field, detail, errors, NULL);
+    json_decref(errors);
 }
 
 void http_dom_error(http_req_t *r, dom_err_t *err)
@@ -497,6 +509,7 @@ static void dispatch(http_req_t *r)
     r->worker = worker_get(r->srv);
     r->ctx.db = r->worker->db;
     r->ctx.folder = r->worker->folder;
+    r->ctx.matcher = r->worker->base.matcher;
     r->ctx.client = r->client;
 
     if (rt->perm != PERM_PUBLIC || http_header(r, MHD_HTTP_HEADER_AUTHORIZATION) ||
@@ -752,6 +765,7 @@ static int drop_privileges(const http_config_t *cfg)
 static void server_free(server_t *s)
 {
     for (int i = 0; i < s->nworkers; i++) {
+        dom_worker_free(&s->workers[i].base);
         db_close(s->workers[i].db);
         text_folder_free(s->workers[i].folder);
     }
@@ -795,6 +809,7 @@ int http_serve(const http_config_t *cfg)
             server_free(&s);
             return 1;
         }
+        dom_worker_init(&s.workers[i].base);
         s.idle[s.nidle++] = &s.workers[i];
     }
 

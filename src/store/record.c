@@ -356,11 +356,13 @@ int rec_update(sqlite3 *db, const rec_entity_t *e, long long id, long long versi
 /* The sort key of field f: NULLs sort as the least value. */
 static void sort_expr(buf_t *sql, const rec_field_t *f)
 {
-    int numeric = f->type == RT_INT || f->type == RT_BOOL || f->type == RT_REAL;
+    int integer = f->type == RT_INT || f->type == RT_BOOL;
 
+    /* Nulls sort first, as a value that survives the trip through the
+     * cursor's text and bind_as() (strtoll of "-1.0e+300" would be -1). */
     buf_puts(sql, "ifnull(t.");
     buf_puts(sql, f->column);
-    buf_puts(sql, numeric ? ", -1e300)" : ", '')");
+    buf_puts(sql, integer ? ", -9223372036854775807)" : f->type == RT_REAL ? ", -1e300)" : ", '')");
 }
 
 static void bind_as(sqlite3_stmt *st, int i, const rec_field_t *f, const char *text)
@@ -402,9 +404,21 @@ int rec_list(sqlite3 *db, const rec_entity_t *e, const rec_query_t *q, json_t **
         buf_puts(&sql, e->fields[q->filters[i].field].column);
         buf_puts(&sql, " = ?");
     }
-    for (int i = 0; i < q->nwords && e->search_sql; i++) {
-        buf_puts(&sql, " AND ");
-        buf_puts(&sql, e->search_sql);
+    if ((q->nwords && e->search_sql) || q->nuuids) {
+        buf_puts(&sql, " AND ((");
+        buf_puts(&sql, q->nwords && e->search_sql ? "1" : "0");
+        for (int i = 0; i < q->nwords && e->search_sql; i++) {
+            buf_puts(&sql, " AND ");
+            buf_puts(&sql, e->search_sql);
+        }
+        buf_puts(&sql, ")");
+        if (q->nuuids) {
+            buf_puts(&sql, " OR t.uuid IN (?");
+            for (int i = 1; i < q->nuuids; i++)
+                buf_puts(&sql, ", ?");
+            buf_puts(&sql, ")");
+        }
+        buf_puts(&sql, ")");
     }
     if (q->after_id) {
         const char *op = q->desc ? "<" : ">";
@@ -447,6 +461,8 @@ int rec_list(sqlite3 *db, const rec_entity_t *e, const rec_query_t *q, json_t **
         sqlite3_bind_text(st, n++, buf_str(&hi), -1, SQLITE_TRANSIENT);
         buf_free(&hi);
     }
+    for (int i = 0; i < q->nuuids; i++)
+        sqlite3_bind_text(st, n++, q->uuids[i], -1, SQLITE_TRANSIENT);
     if (q->after_id) {
         if (sf) {
             bind_as(st, n++, sf, q->after_val ? q->after_val : "");

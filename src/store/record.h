@@ -124,6 +124,9 @@ typedef struct rec_query {
     int                 nfilters;
     const char *const  *words;    /* search words (folded), each a prefix */
     int                 nwords;
+    const char *const  *uuids;    /* records found otherwise (the matcher):
+                                   * these match the search too */
+    int                 nuuids;
     int                 sort;     /* field index, or -1 for creation order */
     int                 desc;     /* 1 for descending */
     const char         *after_val;/* cursor: sort value of the last row seen */

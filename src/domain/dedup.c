@@ -1,0 +1,342 @@
+/*
+ * dedup.c - the registry's person matcher and review queue (see dedup.h).
+ *
+ * One match index for the process, guarded by a read-write lock: queries
+ * read, adding a person writes. Each worker has its own searcher. Edits add
+ * the new version of a person (the old one stays in the index until the
+ * next start, and is recognised by its uuid).
+ */
+#include "dedup.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/match.h"
+#include "sec/audit.h"
+#include "store/db.h"
+#include "store/pairs_store.h"
+#include "util/buf.h"
+
+#define PROPOSE_PROB 0.5 /* candidates at or above this go to review */
+#define MAX_HITS 10
+
+static struct {
+    pthread_rwlock_t lock;
+    match_ctx_t     *ctx;
+    match_index_t   *ix;
+} g = {PTHREAD_RWLOCK_INITIALIZER, NULL, NULL};
+
+static void to_input(const store_match_row_t *r, match_input_t *in)
+{
+    in->id = r->uuid;
+    in->given = r->given;
+    in->family = r->family;
+    in->patronymic = r->patronymic;
+    in->birth_date = r->birth_date;
+    in->birth_place = r->birth_place;
+    in->sex = r->sex;
+}
+
+static void add_row(void *cls, const store_match_row_t *r)
+{
+    match_input_t in;
+
+    to_input(r, &in);
+    match_index_add((match_index_t *)cls, &in);
+}
+
+int dedup_start(sqlite3 *db, int threads, char *err, size_t n)
+{
+    match_ctx_t *ctx = match_ctx_new();
+    match_index_t *ix = ctx ? match_index_new(ctx) : NULL;
+
+    if (!ix || store_persons_for_matching(db, add_row, ix) != SQLITE_OK ||
+        match_index_build(ix, threads > 0 ? threads : 1) != 0) {
+        snprintf(err, n, "cannot build the person matcher");
+        match_index_free(ix);
+        match_ctx_free(ctx);
+        return -1;
+    }
+    pthread_rwlock_wrlock(&g.lock);
+    g.ctx = ctx;
+    g.ix = ix;
+    pthread_rwlock_unlock(&g.lock);
+    return 0;
+}
+
+void dedup_stop(void)
+{
+    pthread_rwlock_wrlock(&g.lock);
+    match_index_free(g.ix);
+    match_ctx_free(g.ctx);
+    g.ix = NULL;
+    g.ctx = NULL;
+    pthread_rwlock_unlock(&g.lock);
+}
+
+size_t dedup_size(void)
+{
+    size_t n;
+
+    pthread_rwlock_rdlock(&g.lock);
+    n = g.ix ? match_index_size(g.ix) : 0;
+    pthread_rwlock_unlock(&g.lock);
+    return n;
+}
+
+void dom_worker_init(dom_ctx_t *c)
+{
+    pthread_rwlock_rdlock(&g.lock);
+    c->matcher = g.ix ? match_searcher_new(g.ix) : NULL;
+    pthread_rwlock_unlock(&g.lock);
+}
+
+void dom_worker_free(dom_ctx_t *c)
+{
+    match_searcher_free(c->matcher);
+    c->matcher = NULL;
+}
+
+static json_t *explanation(const match_hit_t *h)
+{
+    json_t *o = json_object();
+
+    for (int f = 0; f < MATCH_NFIELDS; f++)
+        json_object_set_new(o, h->fields[f].field,
+                            json_pack("{s:s, s:f}", "level", h->fields[f].level, "weight", h->fields[f].weight));
+    if (h->swapped)
+        json_object_set_new(o, "names_swapped", json_true());
+    return o;
+}
+
+json_t *dedup_candidates(dom_ctx_t *c, long long id)
+{
+    store_match_row_t row;
+    match_input_t in;
+    match_hit_t hits[MAX_HITS + 4];
+    json_t *out = json_array();
+    char now[32];
+    int n;
+
+    if (!c->matcher || store_person_for_matching(c->db, id, &row) != 0)
+        return out;
+    to_input(&row, &in);
+    pthread_rwlock_rdlock(&g.lock);
+    n = g.ix ? match_query(c->matcher, &in, MAX_HITS + 4, PROPOSE_PROB, hits) : 0;
+    db_now(now);
+    for (int i = 0; i < n; i++) {
+        long long other;
+        json_t *p, *expl;
+        char *text;
+        int dup = 0;
+
+        if (strcmp(hits[i].id, row.uuid) == 0)
+            continue;
+        for (size_t k = 0; k < json_array_size(out); k++)
+            dup |= strcmp(json_string_value(json_object_get(json_array_get(out, k), "id")), hits[i].id) == 0;
+        other = dup ? 0 : rec_key(c->db, "persons", hits[i].id);
+        if (!other || !rec_visible(c->db, dom_person.rec, other, dom_viewer_org(c)))
+            continue;
+        p = rec_get(c->db, dom_person.rec, other);
+        if (!p || strcmp(json_string_value(json_object_get(p, "record_status")), "active") != 0) {
+            json_decref(p);
+            continue;
+        }
+        expl = explanation(&hits[i]);
+        text = json_dumps(expl, JSON_COMPACT);
+        store_pair_propose(c->db, id, other, hits[i].weight, hits[i].prob, text, now);
+        free(text);
+        json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:O, s:O, s:f, s:f, s:o}", "id", json_object_get(p, "id"),
+                                             "number", json_object_get(p, "number"), "given_name",
+                                             json_object_get(p, "given_name"), "family_name",
+                                             json_object_get(p, "family_name"), "birth_date",
+                                             json_object_get(p, "birth_date"), "probability", hits[i].prob, "weight",
+                                             hits[i].weight, "explanation", expl));
+        json_decref(p);
+        if (json_array_size(out) == MAX_HITS)
+            break;
+    }
+    pthread_rwlock_unlock(&g.lock);
+    store_match_row_free(&row);
+    return out;
+}
+
+json_t *dedup_search(dom_ctx_t *c, const char *q)
+{
+    match_hit_t hits[100];
+    json_t *out;
+    int n;
+
+    if (!c->matcher)
+        return NULL;
+    pthread_rwlock_rdlock(&g.lock);
+    n = g.ix ? match_search(c->matcher, q, 100, hits) : 0;
+    out = json_array();
+    for (int i = 0; i < n; i++)
+        if (hits[i].prob >= PROPOSE_PROB)
+            json_array_append_new(out, json_string(hits[i].id));
+    pthread_rwlock_unlock(&g.lock);
+    return out;
+}
+
+void dedup_after_write(dom_ctx_t *c, long long id, json_t *out)
+{
+    store_match_row_t row;
+    match_input_t in;
+
+    if (!c->matcher)
+        return;
+    if (store_person_for_matching(c->db, id, &row) == 0) {
+        to_input(&row, &in);
+        pthread_rwlock_wrlock(&g.lock);
+        if (g.ix)
+            match_index_add(g.ix, &in);
+        pthread_rwlock_unlock(&g.lock);
+        store_match_row_free(&row);
+    }
+    json_object_set_new(out, "duplicates", dedup_candidates(c, id));
+}
+
+json_t *dedup_for_person(dom_ctx_t *c, const char *uuid, dom_err_t *err)
+{
+    long long id = rec_key(c->db, "persons", uuid);
+
+    if (!id || !rec_visible(c->db, dom_person.rec, id, dom_viewer_org(c))) {
+        dom_fail(err, DOM_NOT_FOUND, NULL, "no person with id %s", uuid);
+        return NULL;
+    }
+    if (!c->matcher) {
+        dom_fail(err, 503, NULL, "the person matcher is not running on this server");
+        return NULL;
+    }
+    return json_pack("{s:o, s:o}", "items", dedup_candidates(c, id), "decisions", store_pair_statuses(c->db, id));
+}
+
+json_t *dedup_queue(dom_ctx_t *c, json_t *params, dom_err_t *err)
+{
+    const char *status = json_string_value(json_object_get(params, "status"));
+    const char *lim = json_string_value(json_object_get(params, "limit"));
+    const char *cur = json_string_value(json_object_get(params, "cursor"));
+    const char *key;
+    json_t *v, *items;
+    double after_prob = 0, last_prob = 0;
+    long long after_id = 0, last_id = 0;
+    int limit = 50, more;
+    char next[64];
+
+    json_object_foreach(params, key, v) {
+        if (strcmp(key, "status") && strcmp(key, "limit") && strcmp(key, "cursor")) {
+            dom_fail(err, DOM_BAD, key, "%s is not a parameter of the review queue", key);
+            return NULL;
+        }
+    }
+    if (!status)
+        status = "pending";
+    if (strcmp(status, "pending") && strcmp(status, "confirmed") && strcmp(status, "rejected")) {
+        dom_fail(err, DOM_BAD, "status", "status must be pending, confirmed or rejected");
+        return NULL;
+    }
+    if (lim) {
+        char *end;
+        long l = strtol(lim, &end, 10);
+        if (*end || l < 1 || l > 100) {
+            dom_fail(err, DOM_BAD, "limit", "limit must be a whole number from 1 to 100");
+            return NULL;
+        }
+        limit = (int)l;
+    }
+    if (cur && sscanf(cur, "%lf_%lld", &after_prob, &after_id) != 2) {
+        dom_fail(err, DOM_BAD, "cursor", "cursor is not one this server gave");
+        return NULL;
+    }
+    items = store_pairs_list(c->db, status, after_prob, after_id, limit, dom_viewer_org(c), &last_prob, &last_id,
+                             &more);
+    snprintf(next, sizeof next, "%.17g_%lld", last_prob, last_id);
+    return json_pack("{s:o, s:s?}", "items", items, "next", more ? next : NULL);
+}
+
+static int audit_pair(dom_ctx_t *c, const char *action, const char *person_uuid)
+{
+    audit_entry_t ae = {c->user_id, c->org_id, action, "person", person_uuid, "[\"record_status\",\"duplicate_of\"]",
+                        NULL, c->client};
+    return audit_add(c->db, &ae);
+}
+
+json_t *dedup_decide(dom_ctx_t *c, const char *pair_uuid, json_t *body, dom_err_t *err)
+{
+    const char *decision = json_string_value(json_object_get(body, "decision"));
+    store_pair_t p;
+    rec_actor_t a = {c->user_id, c->org_id, NULL};
+    char now[32], *keep_uuid = NULL, *dup_uuid = NULL;
+    json_t *changes = NULL, *out = NULL;
+    int rc = SQLITE_OK;
+
+    if (!decision || (strcmp(decision, "confirm") && strcmp(decision, "reject") && strcmp(decision, "undo"))) {
+        dom_fail(err, DOM_INVALID, "decision", "decision must be confirm, reject or undo");
+        return NULL;
+    }
+    db_now(now);
+    a.now = now;
+    if (dom_begin(c) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the database is busy");
+        return NULL;
+    }
+    if (store_pair_get(c->db, pair_uuid, &p) != 0 ||
+        !rec_visible(c->db, dom_person.rec, p.left_id, dom_viewer_org(c)) ||
+        !rec_visible(c->db, dom_person.rec, p.right_id, dom_viewer_org(c))) {
+        dom_fail(err, DOM_NOT_FOUND, NULL, "no candidate pair with id %s", pair_uuid);
+        goto done;
+    }
+    keep_uuid = rec_uuid(c->db, "persons", p.left_id);
+    dup_uuid = rec_uuid(c->db, "persons", p.right_id);
+    if (strcmp(decision, "undo") == 0 ? strcmp(p.status, "confirmed") != 0 : strcmp(p.status, "pending") != 0) {
+        dom_fail(err, DOM_CONFLICT, "decision", "the pair is %s: a %s is not possible", p.status, decision);
+        err->extra = json_pack("{s:s}", "current", p.status);
+        goto done;
+    }
+    if (strcmp(decision, "reject") == 0) {
+        rc = store_pair_set_status(c->db, p.id, "rejected", c->user_id, now);
+        if (rc == SQLITE_OK) {
+            audit_entry_t ae = {c->user_id, c->org_id, "duplicate.reject", "person", dup_uuid, NULL, NULL, c->client};
+            rc = audit_add(c->db, &ae);
+        }
+    } else {
+        int confirm = strcmp(decision, "confirm") == 0;
+        /* The later registration is marked a duplicate of the earlier: both
+         * records and their histories are kept, so an undo loses nothing. */
+        rc = store_person_mark_duplicate(c->db, p.right_id, confirm ? p.left_id : 0, c->user_id, now);
+        if (rc == SQLITE_OK)
+            rc = store_pair_set_status(c->db, p.id, confirm ? "confirmed" : "pending", c->user_id, now);
+        if (rc == SQLITE_OK) {
+            json_t *cur = rec_get(c->db, dom_person.rec, p.right_id);
+            changes = confirm ? json_pack("{s:{s:s, s:s}, s:{s:n, s:s}}", "record_status", "from", "active", "to",
+                                          "duplicate", "duplicate_of", "from", "to", keep_uuid)
+                              : json_pack("{s:{s:s, s:s}, s:{s:s, s:n}}", "record_status", "from", "duplicate", "to",
+                                          "active", "duplicate_of", "from", keep_uuid, "to");
+            rc = cur ? rec_history_add(c->db, dom_person.rec, p.right_id,
+                                       json_integer_value(json_object_get(cur, "version")),
+                                       confirm ? "merge" : "unmerge", changes, &a)
+                     : SQLITE_ERROR;
+            json_decref(cur);
+        }
+        if (rc == SQLITE_OK)
+            rc = audit_pair(c, confirm ? "person.merge" : "person.unmerge", dup_uuid);
+    }
+    if (rc != SQLITE_OK || dom_commit(c) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the decision could not be stored");
+        goto done;
+    }
+    out = json_pack("{s:s, s:s, s:s, s:s}", "id", pair_uuid, "status",
+                    strcmp(decision, "confirm") == 0 ? "confirmed" : strcmp(decision, "reject") == 0 ? "rejected"
+                                                                                                      : "pending",
+                    "kept", keep_uuid, "duplicate", dup_uuid);
+done:
+    if (!out)
+        dom_rollback(c);
+    json_decref(changes);
+    free(keep_uuid);
+    free(dup_uuid);
+    return out;
+}

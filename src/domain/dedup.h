@@ -1,0 +1,40 @@
+/*
+ * dedup.h - the registry's person matcher: one index of the active persons
+ * built when the server starts, queried on every registration and edit
+ * for likely duplicates, and by name search in any script; and the review
+ * queue of candidate pairs (confirm = merge, reversible; reject = never
+ * proposed again).
+ */
+#ifndef HW_DEDUP_H
+#define HW_DEDUP_H
+
+#include <stddef.h>
+
+#include "domain/domain.h"
+
+/* Build the index from the database (threads for the build). 0, or -1 with
+ * err. Until it runs (and in command-line jobs), no matching is done. */
+int dedup_start(sqlite3 *db, int threads, char *err, size_t n);
+void dedup_stop(void);
+/* Number of persons indexed (0 when stopped). */
+size_t dedup_size(void);
+
+/* Likely duplicates of person id (probability >= 0.5), best first, each
+ * with its per-field explanation; new ones join the review queue. */
+json_t *dedup_candidates(dom_ctx_t *c, long long id);
+/* Persons whose names match free text in any script (uuids), or NULL. */
+json_t *dedup_search(dom_ctx_t *c, const char *q);
+/* Index a person just created or changed, and answer its candidates
+ * under "duplicates" in out. */
+void dedup_after_write(dom_ctx_t *c, long long id, json_t *out);
+
+/* The review queue: {status (pending|confirmed|rejected), limit, cursor}. */
+json_t *dedup_queue(dom_ctx_t *c, json_t *params, dom_err_t *err);
+/* Decide a pair: {"decision": "confirm"|"reject"|"undo"}. Confirming marks
+ * the later-registered person as a duplicate of the earlier (both records
+ * and their histories stay); undo reverses a confirmation. */
+json_t *dedup_decide(dom_ctx_t *c, const char *pair_uuid, json_t *body, dom_err_t *err);
+/* GET /persons/{id}/duplicates: candidates and known pair decisions. */
+json_t *dedup_for_person(dom_ctx_t *c, const char *uuid, dom_err_t *err);
+
+#endif
