@@ -18,6 +18,7 @@
 #include "domain/domain.h"
 #include "domain/monitor.h"
 #include "domain/users.h"
+#include "domain/writer.h"
 #include "http/http.h"
 #include "match/match_cli.h"
 #include "store/auth_store.h"
@@ -328,7 +329,12 @@ static int cmd_serve(int argc, char **argv)
     }
     log_info("person matcher: %zu persons indexed", dedup_size());
     cli_close(&c);
+    if (writer_start(cfg.db_path, err, sizeof err) != 0) {
+        dedup_stop();
+        return cli_fail("serve", "%s", err);
+    }
     rc = http_serve(&cfg);
+    writer_stop();
     dedup_stop();
     crypt_unload();
     return rc;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/writer.h"
 #include "match/match.h"
 #include "sec/audit.h"
 #include "store/db.h"
@@ -264,7 +265,26 @@ static int audit_pair(dom_ctx_t *c, const char *action, const char *person_uuid)
     return audit_add(c->db, &ae);
 }
 
+static json_t *decide_direct(dom_ctx_t *c, const char *pair_uuid, json_t *body, dom_err_t *err);
+
+struct decide_args {
+    const char *uuid;
+    json_t     *body;
+};
+
+static json_t *decide_job(dom_ctx_t *c, void *arg, dom_err_t *err)
+{
+    struct decide_args *a = arg;
+    return decide_direct(c, a->uuid, a->body, err);
+}
+
 json_t *dedup_decide(dom_ctx_t *c, const char *pair_uuid, json_t *body, dom_err_t *err)
+{
+    struct decide_args a = {pair_uuid, body};
+    return writer_run(c, decide_job, &a, err);
+}
+
+static json_t *decide_direct(dom_ctx_t *c, const char *pair_uuid, json_t *body, dom_err_t *err)
 {
     const char *decision = json_string_value(json_object_get(body, "decision"));
     store_pair_t p;

@@ -12,6 +12,7 @@
 
 #include "domain/domain.h"
 #include "domain/perm.h"
+#include "domain/writer.h"
 #include "sec/audit.h"
 #include "store/db.h"
 #include "store/record.h"
@@ -19,7 +20,7 @@
 
 int dom_begin(dom_ctx_t *c)
 {
-    return sqlite3_exec(c->db, c->batch ? "SAVEPOINT dom" : "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    return c->batch ? sqlite3_exec(c->db, "SAVEPOINT dom", NULL, NULL, NULL) : db_begin(c->db);
 }
 
 int dom_commit(dom_ctx_t *c)
@@ -157,7 +158,44 @@ static void redact(dom_ctx_t *c, const rec_entity_t *e, json_t *o, const char *c
     json_object_set_new(o, "protected", held);
 }
 
+static json_t *create_direct(dom_ctx_t *c, const dom_entity_t *d, json_t *body, dom_err_t *err);
+static json_t *update_direct(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, long long if_version,
+                             json_t *body, dom_err_t *err);
+
+/* Writes go through the group-commit writer when the server runs one. */
+struct write_args {
+    const dom_entity_t *d;
+    const char         *uuid;
+    long long           if_version;
+    json_t             *body;
+};
+
+static json_t *create_job(dom_ctx_t *c, void *arg, dom_err_t *err)
+{
+    struct write_args *a = arg;
+    return create_direct(c, a->d, a->body, err);
+}
+
+static json_t *update_job(dom_ctx_t *c, void *arg, dom_err_t *err)
+{
+    struct write_args *a = arg;
+    return update_direct(c, a->d, a->uuid, a->if_version, a->body, err);
+}
+
 json_t *dom_create(dom_ctx_t *c, const dom_entity_t *d, json_t *body, dom_err_t *err)
+{
+    struct write_args a = {d, NULL, 0, body};
+    return writer_run(c, create_job, &a, err);
+}
+
+json_t *dom_update(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, long long if_version, json_t *body,
+                   dom_err_t *err)
+{
+    struct write_args a = {d, uuid, if_version, body};
+    return writer_run(c, update_job, &a, err);
+}
+
+static json_t *create_direct(dom_ctx_t *c, const dom_entity_t *d, json_t *body, dom_err_t *err)
 {
     const rec_entity_t *e = d->rec;
     rec_val_t *v = rec_vals_new(e);
@@ -205,8 +243,8 @@ done:
     return out;
 }
 
-json_t *dom_update(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, long long if_version,
-                   json_t *body, dom_err_t *err)
+static json_t *update_direct(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, long long if_version,
+                             json_t *body, dom_err_t *err)
 {
     const rec_entity_t *e = d->rec;
     rec_val_t *v = rec_vals_new(e);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "domain/domain.h"
+#include "domain/writer.h"
 #include "sec/audit.h"
 #include "store/db.h"
 #include "store/registry_store.h"
@@ -172,8 +173,29 @@ static void return_decorate(dom_ctx_t *c, long long id, json_t *rec)
 
 const dom_entity_t dom_return = {&return_rec, return_prepare, NULL, return_decorate};
 
-json_t *return_transition(dom_ctx_t *c, const char *uuid, long long if_version, json_t *body,
-                          dom_err_t *err)
+static json_t *transition_direct(dom_ctx_t *c, const char *uuid, long long if_version, json_t *body,
+                                 dom_err_t *err);
+
+struct move_args {
+    const char *uuid;
+    long long   if_version;
+    json_t     *body;
+};
+
+static json_t *move_job(dom_ctx_t *c, void *arg, dom_err_t *err)
+{
+    struct move_args *a = arg;
+    return transition_direct(c, a->uuid, a->if_version, a->body, err);
+}
+
+json_t *return_transition(dom_ctx_t *c, const char *uuid, long long if_version, json_t *body, dom_err_t *err)
+{
+    struct move_args a = {uuid, if_version, body};
+    return writer_run(c, move_job, &a, err);
+}
+
+static json_t *transition_direct(dom_ctx_t *c, const char *uuid, long long if_version, json_t *body,
+                                 dom_err_t *err)
 {
     store_return_state_t s;
     const char *to, *reason = NULL, *date;

@@ -13,7 +13,7 @@ int store_audit_head(sqlite3 *db, unsigned char *hash, long long *count)
     /* The log is append-only with an integer key, so the last key is the
      * count (audit verify counts for real); a count(*) here would read the
      * whole table on every write. */
-    sqlite3_stmt *st = db_prepare(db, "SELECT hash, id FROM audit ORDER BY id DESC LIMIT 1");
+    sqlite3_stmt *st = db_cached(db, "SELECT hash, id FROM audit ORDER BY id DESC LIMIT 1");
 
     memset(hash, 0, 32);
     *count = 0;
@@ -24,13 +24,13 @@ int store_audit_head(sqlite3 *db, unsigned char *hash, long long *count)
             memcpy(hash, sqlite3_column_blob(st, 0), 32);
         *count = sqlite3_column_int64(st, 1);
     }
-    sqlite3_finalize(st);
+    db_done(st);
     return SQLITE_OK;
 }
 
 int store_audit_insert(sqlite3 *db, const audit_row_t *r)
 {
-    sqlite3_stmt *st = db_prepare(db, "INSERT INTO audit (at, user_id, organisation_id, action, record_kind,"
+    sqlite3_stmt *st = db_cached(db, "INSERT INTO audit (at, user_id, organisation_id, action, record_kind,"
                                       " record_uuid, fields, purpose, client, prev_hash, hash)"
                                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     int rc;
@@ -51,7 +51,7 @@ int store_audit_insert(sqlite3 *db, const audit_row_t *r)
     sqlite3_bind_blob(st, 10, r->prev, 32, SQLITE_TRANSIENT);
     sqlite3_bind_blob(st, 11, r->hash, 32, SQLITE_TRANSIENT);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    db_done(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -85,7 +85,7 @@ static void read_row(sqlite3_stmt *st, audit_row_t *r)
 
 int store_audit_each(sqlite3 *db, int (*fn)(void *cls, const audit_row_t *r), void *cls)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT " AUDIT_COLS " FROM audit ORDER BY id");
+    sqlite3_stmt *st = db_cached(db, "SELECT " AUDIT_COLS " FROM audit ORDER BY id");
     int rc = 0;
 
     if (!st)
@@ -95,13 +95,13 @@ int store_audit_each(sqlite3 *db, int (*fn)(void *cls, const audit_row_t *r), vo
         read_row(st, &r);
         rc = fn(cls, &r);
     }
-    sqlite3_finalize(st);
+    db_done(st);
     return rc;
 }
 
 json_t *store_audit_list(sqlite3 *db, long long before, int limit, long long *last_id)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT a.id, a.at, u.username, o.name, a.action, a.record_kind, a.record_uuid,"
+    sqlite3_stmt *st = db_cached(db, "SELECT a.id, a.at, u.username, o.name, a.action, a.record_kind, a.record_uuid,"
                                       " a.fields, a.purpose, a.client FROM audit a"
                                       " LEFT JOIN users u ON u.id = a.user_id"
                                       " LEFT JOIN organisations o ON o.id = a.organisation_id"
@@ -124,13 +124,13 @@ json_t *store_audit_list(sqlite3 *db, long long before, int limit, long long *la
                                              fields ? fields : json_array(), "purpose", col(st, 8), "client",
                                              col(st, 9)));
     }
-    sqlite3_finalize(st);
+    db_done(st);
     return out;
 }
 
 int store_checkpoint_insert(sqlite3 *db, const audit_checkpoint_t *c)
 {
-    sqlite3_stmt *st = db_prepare(db, "INSERT INTO audit_checkpoints (at, size, head_hash, signature)"
+    sqlite3_stmt *st = db_cached(db, "INSERT INTO audit_checkpoints (at, size, head_hash, signature)"
                                       " VALUES (?, ?, ?, ?)");
     int rc;
 
@@ -141,7 +141,7 @@ int store_checkpoint_insert(sqlite3 *db, const audit_checkpoint_t *c)
     sqlite3_bind_blob(st, 3, c->head, 32, SQLITE_TRANSIENT);
     sqlite3_bind_blob(st, 4, c->signature, 64, SQLITE_TRANSIENT);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    db_done(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -160,7 +160,7 @@ static int read_checkpoint(sqlite3_stmt *st, audit_checkpoint_t *c)
 
 int store_checkpoint_latest(sqlite3 *db, audit_checkpoint_t *c)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT id, at, size, head_hash, signature FROM audit_checkpoints"
+    sqlite3_stmt *st = db_cached(db, "SELECT id, at, size, head_hash, signature FROM audit_checkpoints"
                                       " ORDER BY id DESC LIMIT 1");
     int rc = -1;
 
@@ -168,13 +168,13 @@ int store_checkpoint_latest(sqlite3 *db, audit_checkpoint_t *c)
         return -1;
     if (sqlite3_step(st) == SQLITE_ROW)
         rc = read_checkpoint(st, c) == 0 ? 0 : -1;
-    sqlite3_finalize(st);
+    db_done(st);
     return rc;
 }
 
 int store_checkpoint_each(sqlite3 *db, int (*fn)(void *cls, const audit_checkpoint_t *c), void *cls)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT id, at, size, head_hash, signature FROM audit_checkpoints ORDER BY id");
+    sqlite3_stmt *st = db_cached(db, "SELECT id, at, size, head_hash, signature FROM audit_checkpoints ORDER BY id");
     int rc = 0;
 
     if (!st)
@@ -185,6 +185,6 @@ int store_checkpoint_each(sqlite3 *db, int (*fn)(void *cls, const audit_checkpoi
             memset(c.signature, 0, sizeof c.signature); /* fails verification */
         rc = fn(cls, &c);
     }
-    sqlite3_finalize(st);
+    db_done(st);
     return rc;
 }

@@ -33,7 +33,7 @@ static void read_user(sqlite3_stmt *st, auth_user_t *u)
 
 int store_user_by_name(sqlite3 *db, const char *username, auth_user_t *u)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT " USER_COLS " FROM users u WHERE u.username = ?");
+    sqlite3_stmt *st = db_cached(db, "SELECT " USER_COLS " FROM users u WHERE u.username = ?");
     int found = -1;
 
     if (!st)
@@ -43,7 +43,7 @@ int store_user_by_name(sqlite3 *db, const char *username, auth_user_t *u)
         read_user(st, u);
         found = 0;
     }
-    sqlite3_finalize(st);
+    db_done(st);
     return found;
 }
 
@@ -264,7 +264,7 @@ int store_session_insert(sqlite3 *db, const unsigned char hash[32], long long us
 int store_session_lookup(sqlite3 *db, const unsigned char hash[32], const char *now, auth_user_t *u,
                          long long *sid, char *csrf, char *last_seen)
 {
-    sqlite3_stmt *st = db_prepare(db,
+    sqlite3_stmt *st = db_cached(db,
         "SELECT " USER_COLS ", s.id, s.csrf_token, s.last_seen_at FROM sessions s"
         " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0");
     int found = -1;
@@ -280,7 +280,7 @@ int store_session_lookup(sqlite3 *db, const unsigned char hash[32], const char *
         copy(last_seen, 32, st, 11);
         found = 0;
     }
-    sqlite3_finalize(st);
+    db_done(st);
     return found;
 }
 
@@ -317,7 +317,7 @@ int store_token_insert(sqlite3 *db, const char *uuid, long long user_id, const c
 int store_token_lookup(sqlite3 *db, const unsigned char hash[32], const char *now, auth_user_t *u,
                        long long *tid, char *last_used)
 {
-    sqlite3_stmt *st = db_prepare(db,
+    sqlite3_stmt *st = db_cached(db,
         "SELECT " USER_COLS ", t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id"
         " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)"
         " AND u.disabled = 0");
@@ -333,7 +333,7 @@ int store_token_lookup(sqlite3 *db, const unsigned char hash[32], const char *no
         copy(last_used, 32, st, 10);
         found = 0;
     }
-    sqlite3_finalize(st);
+    db_done(st);
     return found;
 }
 

@@ -4,6 +4,7 @@
 #include "db.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,10 +80,107 @@ sqlite3 *db_open(const char *path, int create, char *err, size_t errlen)
     return db;
 }
 
+/* ---- a cache of prepared statements ----
+ * Compiling SQL is most of the cost of a small query. Statements are kept
+ * per connection, keyed by their text; a connection is used by one thread
+ * at a time, and a statement in use is marked busy so a nested use of the
+ * same text gets a fresh one. The lock guards only the table. */
+#define CACHE_SLOTS 2048
+#define CACHE_PROBE 16
+
+static struct cached {
+    sqlite3      *db;   /* owner, NULL when free */
+    unsigned long hash; /* of db and text */
+    sqlite3_stmt *st;
+    int           busy; /* handed out, not yet done */
+} cache[CACHE_SLOTS];
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static unsigned long sql_hash(sqlite3 *db, const char *sql)
+{
+    unsigned long h = 1469598103934665603UL ^ (unsigned long)(uintptr_t)db;
+
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 1099511628211UL;
+    return h;
+}
+
+sqlite3_stmt *db_cached(sqlite3 *db, const char *sql)
+{
+    unsigned long h = sql_hash(db, sql);
+    sqlite3_stmt *st = NULL;
+    int i;
+
+    pthread_mutex_lock(&cache_lock);
+    for (i = 0; i < CACHE_PROBE; i++) {
+        struct cached *c = &cache[(h + (unsigned long)i) % CACHE_SLOTS];
+        if (c->db == db && c->hash == h && !c->busy && strcmp(sqlite3_sql(c->st), sql) == 0) {
+            c->busy = 1;
+            st = c->st;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&cache_lock);
+    if (st)
+        return st;
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        log_error("sql prepare failed: %s", sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    pthread_mutex_lock(&cache_lock);
+    for (i = 0; i < CACHE_PROBE; i++) {
+        struct cached *c = &cache[(h + (unsigned long)i) % CACHE_SLOTS];
+        if (!c->db) {
+            c->db = db;
+            c->hash = h;
+            c->st = st;
+            c->busy = 1;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&cache_lock);
+    return st; /* uncached when the probe found no room: db_done finalizes */
+}
+
+void db_done(sqlite3_stmt *st)
+{
+    sqlite3 *db;
+    unsigned long h;
+    int kept = 0;
+
+    if (!st)
+        return;
+    db = sqlite3_db_handle(st);
+    h = sql_hash(db, sqlite3_sql(st));
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    pthread_mutex_lock(&cache_lock);
+    for (int i = 0; i < CACHE_PROBE; i++) {
+        struct cached *c = &cache[(h + (unsigned long)i) % CACHE_SLOTS];
+        if (c->st == st) {
+            c->busy = 0;
+            kept = 1;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&cache_lock);
+    if (!kept)
+        sqlite3_finalize(st);
+}
+
 void db_close(sqlite3 *db)
 {
-    if (db)
-        sqlite3_close_v2(db);
+    if (!db)
+        return;
+    pthread_mutex_lock(&cache_lock);
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        if (cache[i].db == db) {
+            sqlite3_finalize(cache[i].st);
+            memset(&cache[i], 0, sizeof cache[i]);
+        }
+    pthread_mutex_unlock(&cache_lock);
+    sqlite3_close_v2(db);
 }
 
 /* Migrations are the embedded files named migrations/NNNN_*.sql, in order. */
@@ -199,7 +297,7 @@ int db_exec(sqlite3 *db, const char *sql)
 
 long long db_int(sqlite3 *db, const char *sql, const char *param, long long dflt)
 {
-    sqlite3_stmt *st = db_prepare(db, sql);
+    sqlite3_stmt *st = db_cached(db, sql);
     long long v = dflt;
 
     if (!st)
@@ -208,7 +306,7 @@ long long db_int(sqlite3 *db, const char *sql, const char *param, long long dflt
         db_bind_text(st, 1, param);
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
         v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    db_done(st);
     return v;
 }
 

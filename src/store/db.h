@@ -39,6 +39,12 @@ int db_begin(sqlite3 *db);
 int db_commit(sqlite3 *db);
 void db_rollback(sqlite3 *db);
 
+/* A prepared statement for sql from this connection's cache (compiled on
+ * first use). Hand it back with db_done, never sqlite3_finalize. Use it
+ * for statements whose text repeats; NULL on error (logged). */
+sqlite3_stmt *db_cached(sqlite3 *db, const char *sql);
+/* Reset a statement from db_cached and return it to the cache. */
+void db_done(sqlite3_stmt *st);
 /* Prepare sql; NULL on error (logged). */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
 /* Bind a text that may be NULL (binds NULL then). */

@@ -62,7 +62,7 @@ int rec_visible(sqlite3 *db, const rec_entity_t *e, long long id, long long view
     buf_puts(&sql, "SELECT restricted = 0 OR organisation_id IS ? FROM ");
     buf_puts(&sql, e->table);
     buf_puts(&sql, " WHERE id = ?");
-    st = db_prepare(db, buf_str(&sql));
+    st = db_cached(db, buf_str(&sql));
     buf_free(&sql);
     if (!st)
         return 0;
@@ -70,7 +70,7 @@ int rec_visible(sqlite3 *db, const rec_entity_t *e, long long id, long long view
     sqlite3_bind_int64(st, 2, id);
     if (sqlite3_step(st) == SQLITE_ROW)
         ok = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    db_done(st);
     return ok;
 }
 
@@ -83,14 +83,14 @@ char *rec_uuid(sqlite3 *db, const char *table, long long id)
     buf_puts(&sql, "SELECT uuid FROM ");
     buf_puts(&sql, table);
     buf_puts(&sql, " WHERE id = ?");
-    st = db_prepare(db, buf_str(&sql));
+    st = db_cached(db, buf_str(&sql));
     buf_free(&sql);
     if (!st)
         return NULL;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW)
         uuid = strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    db_done(st);
     return uuid;
 }
 
@@ -137,7 +137,7 @@ json_t *rec_get(sqlite3 *db, const rec_entity_t *e, long long id)
     buf_puts(&sql, " FROM ");
     buf_puts(&sql, e->table);
     buf_puts(&sql, " t WHERE t.id = ?");
-    st = db_prepare(db, buf_str(&sql));
+    st = db_cached(db, buf_str(&sql));
     buf_free(&sql);
     if (!st)
         return NULL;
@@ -196,7 +196,7 @@ json_t *rec_get(sqlite3 *db, const rec_entity_t *e, long long id)
                                              ? json_null()
                                              : json_string((const char *)sqlite3_column_text(st, C_UPDATED_BY)));
 done:
-    sqlite3_finalize(st);
+    db_done(st);
     return o;
 }
 
@@ -272,7 +272,7 @@ int rec_insert(sqlite3 *db, const rec_entity_t *e, const rec_val_t *v, const rec
     buf_puts(&sql, buf_str(&q));
     buf_puts(&sql, ")");
     buf_free(&q);
-    st = db_prepare(db, buf_str(&sql));
+    st = db_cached(db, buf_str(&sql));
     buf_free(&sql);
     if (!st)
         return SQLITE_ERROR;
@@ -295,13 +295,13 @@ int rec_insert(sqlite3 *db, const rec_entity_t *e, const rec_val_t *v, const rec
     }
     for (int i = 0; i < e->nfields; i++)
         if (writable(&e->fields[i], &v[i]) && bind_val(st, n++, &e->fields[i], &v[i], uuid) != SQLITE_OK) {
-            sqlite3_finalize(st);
+            db_done(st);
             return SQLITE_ERROR;
         }
     rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         log_error("insert into %s failed: %s", e->table, sqlite3_errmsg(db));
-    sqlite3_finalize(st);
+    db_done(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -326,7 +326,7 @@ int rec_update(sqlite3 *db, const rec_entity_t *e, long long id, long long versi
         buf_puts(&sql, " = ?");
     }
     buf_puts(&sql, " WHERE id = ? AND version = ?");
-    st = db_prepare(db, buf_str(&sql));
+    st = db_cached(db, buf_str(&sql));
     buf_free(&sql);
     if (!st) {
         free(uuid);
@@ -338,7 +338,7 @@ int rec_update(sqlite3 *db, const rec_entity_t *e, long long id, long long versi
     n++;
     for (int i = 0; i < e->nfields; i++)
         if (writable(&e->fields[i], &v[i]) && bind_val(st, n++, &e->fields[i], &v[i], uuid) != SQLITE_OK) {
-            sqlite3_finalize(st);
+            db_done(st);
             free(uuid);
             return SQLITE_ERROR;
         }
@@ -349,7 +349,7 @@ int rec_update(sqlite3 *db, const rec_entity_t *e, long long id, long long versi
     *changed = rc == SQLITE_DONE && sqlite3_changes(db) == 1;
     if (rc != SQLITE_DONE)
         log_error("update of %s failed: %s", e->table, sqlite3_errmsg(db));
-    sqlite3_finalize(st);
+    db_done(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -444,7 +444,7 @@ int rec_list(sqlite3 *db, const rec_entity_t *e, const rec_query_t *q, json_t **
     }
     buf_puts(&sql, q->desc ? "t.id DESC LIMIT ?" : "t.id LIMIT ?");
 
-    st = db_prepare(db, buf_str(&sql));
+    st = db_cached(db, buf_str(&sql));
     buf_free(&sql);
     if (!st)
         return SQLITE_ERROR;
@@ -488,7 +488,7 @@ int rec_list(sqlite3 *db, const rec_entity_t *e, const rec_query_t *q, json_t **
         free(*last_val);
         *last_val = sf ? strdup((const char *)sqlite3_column_text(st, 1)) : NULL;
     }
-    sqlite3_finalize(st);
+    db_done(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         log_error("list of %s failed: %s", e->table, sqlite3_errmsg(db));
         return rc;
@@ -499,7 +499,7 @@ int rec_list(sqlite3 *db, const rec_entity_t *e, const rec_query_t *q, json_t **
 int rec_history_add(sqlite3 *db, const rec_entity_t *e, long long id, long long version,
                     const char *action, json_t *changes, const rec_actor_t *a)
 {
-    sqlite3_stmt *st = db_prepare(db, "INSERT INTO history (record_kind, record_id, version, action,"
+    sqlite3_stmt *st = db_cached(db, "INSERT INTO history (record_kind, record_id, version, action,"
                                       " changes, user_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)");
     char *text;
     int rc;
@@ -516,14 +516,14 @@ int rec_history_add(sqlite3 *db, const rec_entity_t *e, long long id, long long 
         sqlite3_bind_int64(st, 6, a->user_id);
     sqlite3_bind_text(st, 7, a->now, -1, SQLITE_TRANSIENT);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    db_done(st);
     free(text);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 json_t *rec_history(sqlite3 *db, const rec_entity_t *e, long long id)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT h.version, h.action, h.at, u.username, h.changes"
+    sqlite3_stmt *st = db_cached(db, "SELECT h.version, h.action, h.at, u.username, h.changes"
                                       " FROM history h LEFT JOIN users u ON u.id = h.user_id"
                                       " WHERE h.record_kind = ? AND h.record_id = ? ORDER BY h.id");
     json_t *a = json_array();
@@ -543,6 +543,6 @@ json_t *rec_history(sqlite3 *db, const rec_entity_t *e, long long id)
             "user", user ? json_string((const char *)user) : json_null(),
             "changes", changes ? changes : json_object()));
     }
-    sqlite3_finalize(st);
+    db_done(st);
     return a;
 }
