@@ -499,6 +499,9 @@ static void usage(FILE *f)
 
 int cli_main(int argc, char **argv)
 {
+    /* No global memory statistics: they serialise every SQLite allocation
+     * behind one mutex. Must come before SQLite is first used. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     if (sodium_init() < 0) {
         fprintf(stderr, "homeward: cannot initialise libsodium\n");
         return 1;

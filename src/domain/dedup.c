@@ -112,13 +112,37 @@ static json_t *explanation(const match_hit_t *h)
     return o;
 }
 
+/* Pairs to propose, carried to the writer (reads must not write). */
+typedef struct proposal {
+    long long a, b;
+    double    weight, prob;
+    char     *explanation;
+} proposal_t;
+
+typedef struct proposals {
+    proposal_t p[MAX_HITS + 4];
+    int        n;
+} proposals_t;
+
+static json_t *propose_job(dom_ctx_t *w, void *arg, dom_err_t *err)
+{
+    proposals_t *ps = arg;
+    char now[32];
+
+    (void)err;
+    db_now(now);
+    for (int i = 0; i < ps->n; i++)
+        store_pair_propose(w->db, ps->p[i].a, ps->p[i].b, ps->p[i].weight, ps->p[i].prob, ps->p[i].explanation, now);
+    return json_true();
+}
+
 json_t *dedup_candidates(dom_ctx_t *c, long long id)
 {
+    proposals_t ps = {0};
     store_match_row_t row;
     match_input_t in;
     match_hit_t hits[MAX_HITS + 4];
     json_t *out = json_array();
-    char now[32];
     int n;
 
     if (!c->matcher || store_person_for_matching(c->db, id, &row) != 0)
@@ -126,7 +150,6 @@ json_t *dedup_candidates(dom_ctx_t *c, long long id)
     to_input(&row, &in);
     pthread_rwlock_rdlock(&g.lock);
     n = g.ix ? match_query(c->matcher, &in, MAX_HITS + 4, PROPOSE_PROB, hits) : 0;
-    db_now(now);
     for (int i = 0; i < n; i++) {
         long long other;
         json_t *p, *expl;
@@ -147,8 +170,15 @@ json_t *dedup_candidates(dom_ctx_t *c, long long id)
         }
         expl = explanation(&hits[i]);
         text = json_dumps(expl, JSON_COMPACT);
-        store_pair_propose(c->db, id, other, hits[i].weight, hits[i].prob, text, now);
-        free(text);
+        if (text && ps.n < MAX_HITS + 4) {
+            ps.p[ps.n].a = id;
+            ps.p[ps.n].b = other;
+            ps.p[ps.n].weight = hits[i].weight;
+            ps.p[ps.n].prob = hits[i].prob;
+            ps.p[ps.n++].explanation = text;
+        } else {
+            free(text);
+        }
         json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:O, s:O, s:f, s:f, s:o}", "id", json_object_get(p, "id"),
                                              "number", json_object_get(p, "number"), "given_name",
                                              json_object_get(p, "given_name"), "family_name",
@@ -161,6 +191,15 @@ json_t *dedup_candidates(dom_ctx_t *c, long long id)
     }
     pthread_rwlock_unlock(&g.lock);
     store_match_row_free(&row);
+    if (ps.n) {
+        /* Inside a write (the writer's batch) propose at once; from a read,
+         * hand the proposals to the writer. */
+        dom_err_t err = {0};
+        json_decref(writer_run(c, propose_job, &ps, &err));
+        dom_err_clear(&err);
+        for (int i = 0; i < ps.n; i++)
+            free(ps.p[i].explanation);
+    }
     return out;
 }
 

@@ -337,6 +337,24 @@ json_t *dom_get(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, dom_err_t
     return dom_get_revealed(c, d, uuid, NULL, NULL, err);
 }
 
+/* Append one audit entry: in the writer's batch, or in a transaction of
+ * its own when no writer runs. */
+static json_t *audit_job(dom_ctx_t *c, void *arg, dom_err_t *err)
+{
+    int rc = dom_begin(c);
+
+    if (rc == SQLITE_OK)
+        rc = audit_add(c->db, arg);
+    if (rc == SQLITE_OK)
+        rc = dom_commit(c);
+    if (rc != SQLITE_OK) {
+        dom_rollback(c);
+        dom_fail(err, DOM_INTERNAL, NULL, "the audit entry could not be stored");
+        return NULL;
+    }
+    return json_true();
+}
+
 static const char *const purposes[] = {"registration", "return_assistance", "tracing", "family_reunification",
                                        "protection", "medical", "legal", "data_subject_request",
                                        "audit_investigation", NULL};
@@ -345,13 +363,13 @@ json_t *dom_get_revealed(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, 
                          const char *purpose, dom_err_t *err)
 {
     const rec_entity_t *e = d->rec;
-    long long id = rec_key(c->db, e->table, uuid);
+    long long id = rec_find(c->db, e, uuid, dom_viewer_org(c));
     const char *fields[16];
     char list[256], *save = NULL;
     int n = 0, known = 0;
     json_t *o;
 
-    if (!id || !rec_visible(c->db, e, id, dom_viewer_org(c))) {
+    if (!id) {
         dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", e->kind, uuid);
         return NULL;
     }
@@ -389,11 +407,11 @@ json_t *dom_get_revealed(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, 
         return NULL;
     }
     if (n) {
-        /* Every reveal leaves a trace: who, which fields, why. */
-        json_t *names = json_array();
+        /* Every reveal leaves a trace: who, which fields, why; committed
+         * (through the writer: this is a read) before anything is shown. */
+        json_t *names = json_array(), *done;
         char act[64], *text;
         audit_entry_t ae = {0};
-        int rc;
 
         for (int k = 0; k < n; k++)
             json_array_append_new(names, json_string(fields[k]));
@@ -407,19 +425,16 @@ json_t *dom_get_revealed(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, 
         ae.fields = text;
         ae.purpose = purpose;
         ae.client = c->client;
-        rc = dom_begin(c);
-        if (rc == SQLITE_OK)
-            rc = audit_add(c->db, &ae);
-        if (rc == SQLITE_OK)
-            rc = dom_commit(c);
+        done = writer_run(c, audit_job, &ae, err);
         free(text);
         json_decref(names);
-        if (rc != SQLITE_OK) {
-            dom_rollback(c);
+        if (!done) {
             json_decref(o);
+            dom_err_clear(err);
             dom_fail(err, DOM_INTERNAL, NULL, "the reveal could not be audited, so it is refused");
             return NULL;
         }
+        json_decref(done);
     }
     if (d->decorate)
         d->decorate(c, id, o);
@@ -533,7 +548,11 @@ json_t *dom_list(dom_ctx_t *c, const dom_entity_t *d, json_t *params, dom_err_t 
             sort = s;
         } else if (strcmp(key, "cursor") == 0) {
             cur = cursor_decode(s);
-            if (!json_is_array(cur) || json_array_size(cur) != 3) {
+            /* [sort, last value or null, last key >= 1]: anything else would
+             * quietly restart the list from its first page. */
+            if (!json_is_array(cur) || json_array_size(cur) != 3 || !json_is_string(json_array_get(cur, 0)) ||
+                !(json_is_string(json_array_get(cur, 1)) || json_is_null(json_array_get(cur, 1))) ||
+                !json_is_integer(json_array_get(cur, 2)) || json_integer_value(json_array_get(cur, 2)) < 1) {
                 dom_fail(err, DOM_BAD, "cursor", "cursor is not one this server gave");
                 goto done;
             }

@@ -499,6 +499,21 @@ static int is_json_type(const char *ct)
            strncasecmp(ct, "application/merge-patch+json", 28) == 0;
 }
 
+/* Finds the first query parameter whose name or value is not UTF-8 text:
+ * http_queries() could not carry it (jansson refuses such strings), so a
+ * filter would be dropped silently and the list widened. */
+static enum MHD_Result check_query(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
+{
+    const char **bad = cls;
+
+    (void)kind;
+    if (!text_valid(k, strlen(k), 0) || (v && !text_valid(v, strlen(v), 1))) {
+        *bad = k;
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
 /* ---- dispatch ---- */
 
 static void dispatch(http_req_t *r)
@@ -510,6 +525,10 @@ static void dispatch(http_req_t *r)
     r->ctx.db = r->worker->db;
     r->ctx.folder = r->worker->folder;
     r->ctx.matcher = r->worker->base.matcher;
+    /* A read sees one snapshot and takes the database's read lock once
+     * (authentication included; its rare last-seen update is best effort). */
+    if (safe)
+        sqlite3_exec(r->ctx.db, "BEGIN", NULL, NULL, NULL);
     r->ctx.client = r->client;
 
     if (rt->perm != PERM_PUBLIC || http_header(r, MHD_HTTP_HEADER_AUTHORIZATION) ||
@@ -540,6 +559,16 @@ static void dispatch(http_req_t *r)
                                    "and Content-Type: application/json");
         goto done;
     }
+    {
+        const char *bad = NULL;
+
+        MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_query, &bad);
+        if (bad) {
+            http_problem(r, 400, text_valid(bad, strlen(bad), 0) ? bad : NULL,
+                         "query parameters must be UTF-8 text without control characters");
+            goto done;
+        }
+    }
     if (r->body.len) {
         json_error_t e;
 
@@ -565,6 +594,8 @@ static void dispatch(http_req_t *r)
     if (!r->answered)
         http_problem(r, 500, NULL, "the request could not be completed");
 done:
+    if (safe && !sqlite3_get_autocommit(r->ctx.db))
+        sqlite3_exec(r->ctx.db, "COMMIT", NULL, NULL, NULL);
     worker_put(r->srv, r->worker);
     r->worker = NULL;
     r->ctx.db = NULL;

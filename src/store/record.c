@@ -51,6 +51,28 @@ long long rec_key(sqlite3 *db, const char *table, const char *uuid)
     return id;
 }
 
+long long rec_find(sqlite3 *db, const rec_entity_t *e, const char *uuid, long long viewer_org)
+{
+    buf_t sql = BUF_INIT;
+    sqlite3_stmt *st;
+    long long id = 0;
+
+    buf_puts(&sql, "SELECT id FROM ");
+    buf_puts(&sql, e->table);
+    buf_puts(&sql, (e->flags & RE_ORG) ? " WHERE uuid = ?1 AND (?2 < 0 OR restricted = 0 OR organisation_id IS ?2)"
+                                       : " WHERE uuid = ?1 AND ?2 = ?2");
+    st = db_cached(db, buf_str(&sql));
+    buf_free(&sql);
+    if (!st)
+        return 0;
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, viewer_org);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    db_done(st);
+    return id;
+}
+
 int rec_visible(sqlite3 *db, const rec_entity_t *e, long long id, long long viewer_org)
 {
     buf_t sql = BUF_INIT;

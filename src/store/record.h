@@ -91,6 +91,9 @@ int rec_field_index(const rec_entity_t *e, const char *name);
 
 /* Key of the record with this uuid in table, or 0. */
 long long rec_key(sqlite3 *db, const char *table, const char *uuid);
+/* The key of the record with this uuid when a reader of organisation
+ * viewer_org (-1: the system) may see it; 0 when absent or hidden. */
+long long rec_find(sqlite3 *db, const rec_entity_t *e, const char *uuid, long long viewer_org);
 /* 1 when a reader of organisation viewer_org (-1: the system) may see
  * record id: it is not restricted, or it is their organisation's. */
 int rec_visible(sqlite3 *db, const rec_entity_t *e, long long id, long long viewer_org);
