@@ -94,3 +94,9 @@ clean:
 -include $(OBJS:.o=.d) $(BUILD)/src/main.d
 # Subsystems may add their own targets (tools, benchmarks) here.
 -include $(wildcard mk/*.mk)
+
+# Regenerate the API description from the route table and the field tables
+# (a maintainer's step; the result is committed and a test keeps it true).
+.PHONY: openapi
+openapi: all
+	python3 tools/openapi.py . $(BUILD)/homeward > api/openapi.json.new && mv api/openapi.json.new api/openapi.json
