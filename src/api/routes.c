@@ -112,8 +112,8 @@ const http_route_t api_routes[] = {
      4 * KB, "Confirm or reject a candidate"},
     {"POST", "/api/v1/tracing-requests/{id}/matches/{match}/consent", api_tracing_consent, PERM_TRACING_WRITE,
      4 * KB, "Record the found person's consent to disclosure"},
-    {"GET", "/api/v1/tracing-requests/{id}/disclosure", api_tracing_disclosure, PERM_TRACING_WRITE, 0,
-     "What may be told to the inquirer (details only with the found person's consent; audited)"},
+    {"POST", "/api/v1/tracing-requests/{id}/disclosure", api_tracing_disclosure, PERM_TRACING_WRITE, 1 * KB,
+     "Disclose to the inquirer what may be told (details only with the found person's consent; audited)"},
 
     {"GET", "/api/v1/incidents", api_incidents_list, PERM_INCIDENT_READ, 0, "List incidents"},
     {"POST", "/api/v1/incidents", api_incidents_create, PERM_INCIDENT_WRITE, 64 * KB, "Record an incident"},
@@ -138,7 +138,7 @@ const http_route_t api_routes[] = {
 
     {"GET", "/api/v1/links", api_links_list, PERM_LINK_READ, 0, "List links"},
     {"POST", "/api/v1/links", api_links_create, PERM_LINK_WRITE, 16 * KB, "Add a link"},
-    {"GET", "/api/v1/links-all-open", api_links_all_open, PERM_LINK_READ, 0,
+    {"GET", "/api/v1/links/all-open", api_links_all_open, PERM_LINK_READ, 0,
      "When all links (or ?links=) were open at once: complete and simultaneous lifting"},
     {"GET", "/api/v1/links/{id}", api_links_get, PERM_LINK_READ, 0, "Read a link, its periods and status"},
     {"PATCH", "/api/v1/links/{id}", api_links_update, PERM_LINK_WRITE, 16 * KB, "Change a link (If-Match)"},

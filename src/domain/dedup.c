@@ -13,12 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/monitor.h"
 #include "domain/writer.h"
 #include "match/match.h"
 #include "sec/audit.h"
 #include "store/db.h"
 #include "store/pairs_store.h"
 #include "util/buf.h"
+#include "util/log.h"
 
 #define PROPOSE_PROB 0.5 /* candidates at or above this go to review */
 #define MAX_HITS 10
@@ -26,8 +28,20 @@
 static struct {
     pthread_rwlock_t lock;
     match_ctx_t     *ctx;
-    match_index_t   *ix;
-} g = {PTHREAD_RWLOCK_INITIALIZER, NULL, NULL};
+    match_index_t   *ix;     /* active persons */
+    match_index_t   *req_ix; /* sought persons of open tracing requests */
+} g = {PTHREAD_RWLOCK_INITIALIZER, NULL, NULL, NULL};
+
+/* A worker's searchers, one per index (dom_ctx_t.matcher). */
+typedef struct searchers {
+    match_searcher_t *persons;
+    match_searcher_t *requests;
+} searchers_t;
+
+static match_searcher_t *persons_of(dom_ctx_t *c)
+{
+    return c->matcher ? ((searchers_t *)c->matcher)->persons : NULL;
+}
 
 static void to_input(const store_match_row_t *r, match_input_t *in)
 {
@@ -52,27 +66,37 @@ int dedup_start(sqlite3 *db, int threads, char *err, size_t n)
 {
     match_ctx_t *ctx = match_ctx_new();
     match_index_t *ix = ctx ? match_index_new(ctx) : NULL;
+    match_index_t *req = ctx ? match_index_new(ctx) : NULL;
 
-    if (!ix || store_persons_for_matching(db, add_row, ix) != SQLITE_OK ||
-        match_index_build(ix, threads > 0 ? threads : 1) != 0) {
+    if (!ix || !req || store_persons_for_matching(db, add_row, ix) != SQLITE_OK ||
+        store_requests_for_matching(db, add_row, req) != SQLITE_OK ||
+        match_index_build(ix, threads > 0 ? threads : 1) != 0 || match_index_build(req, 1) != 0) {
         snprintf(err, n, "cannot build the person matcher");
         match_index_free(ix);
+        match_index_free(req);
         match_ctx_free(ctx);
         return -1;
     }
+    /* The model learnt from the registry also scores tracing requests. */
+    match_index_set_model(req, match_index_model(ix));
     pthread_rwlock_wrlock(&g.lock);
     g.ctx = ctx;
     g.ix = ix;
+    g.req_ix = req;
     pthread_rwlock_unlock(&g.lock);
+    tracing_set_engine(dedup_query);
     return 0;
 }
 
 void dedup_stop(void)
 {
+    tracing_set_engine(NULL);
     pthread_rwlock_wrlock(&g.lock);
     match_index_free(g.ix);
+    match_index_free(g.req_ix);
     match_ctx_free(g.ctx);
     g.ix = NULL;
+    g.req_ix = NULL;
     g.ctx = NULL;
     pthread_rwlock_unlock(&g.lock);
 }
@@ -89,14 +113,26 @@ size_t dedup_size(void)
 
 void dom_worker_init(dom_ctx_t *c)
 {
+    searchers_t *s = NULL;
+
     pthread_rwlock_rdlock(&g.lock);
-    c->matcher = g.ix ? match_searcher_new(g.ix) : NULL;
+    if (g.ix && (s = calloc(1, sizeof *s)) != NULL) {
+        s->persons = match_searcher_new(g.ix);
+        s->requests = match_searcher_new(g.req_ix);
+    }
     pthread_rwlock_unlock(&g.lock);
+    c->matcher = s;
 }
 
 void dom_worker_free(dom_ctx_t *c)
 {
-    match_searcher_free(c->matcher);
+    searchers_t *s = c->matcher;
+
+    if (s) {
+        match_searcher_free(s->persons);
+        match_searcher_free(s->requests);
+        free(s);
+    }
     c->matcher = NULL;
 }
 
@@ -149,7 +185,7 @@ json_t *dedup_candidates(dom_ctx_t *c, long long id)
         return out;
     to_input(&row, &in);
     pthread_rwlock_rdlock(&g.lock);
-    n = g.ix ? match_query(c->matcher, &in, MAX_HITS + 4, PROPOSE_PROB, hits) : 0;
+    n = g.ix ? match_query(persons_of(c), &in, MAX_HITS + 4, PROPOSE_PROB, hits) : 0;
     for (int i = 0; i < n; i++) {
         long long other;
         json_t *p, *expl;
@@ -212,13 +248,60 @@ json_t *dedup_search(dom_ctx_t *c, const char *q)
     if (!c->matcher)
         return NULL;
     pthread_rwlock_rdlock(&g.lock);
-    n = g.ix ? match_search(c->matcher, q, 100, hits) : 0;
+    n = g.ix ? match_search(persons_of(c), q, 100, hits) : 0;
     out = json_array();
     for (int i = 0; i < n; i++)
         if (hits[i].prob >= PROPOSE_PROB)
             json_array_append_new(out, json_string(hits[i].id));
     pthread_rwlock_unlock(&g.lock);
     return out;
+}
+
+json_t *dedup_query(dom_ctx_t *c, const match_input_t *in, int k, double min_prob)
+{
+    match_hit_t hits[32];
+    json_t *out;
+    int n;
+
+    if (!c->matcher)
+        return NULL;
+    if (k > 32)
+        k = 32;
+    pthread_rwlock_rdlock(&g.lock);
+    n = g.ix ? match_query(persons_of(c), in, k, min_prob, hits) : 0;
+    out = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(out, json_pack("{s:s, s:f, s:f, s:o}", "id", hits[i].id, "weight", hits[i].weight,
+                                             "probability", hits[i].prob, "explanation", explanation(&hits[i])));
+    pthread_rwlock_unlock(&g.lock);
+    return out;
+}
+
+/* A person was written: the open tracing requests whose sought person it
+ * may be look again (through the index of requests, not one by one). */
+static void trace_person(dom_ctx_t *c, const match_input_t *in)
+{
+    match_hit_t hits[16];
+    dom_err_t err = {0};
+    long long keys[16];
+    int n, m = 0;
+
+    pthread_rwlock_rdlock(&g.lock);
+    n = g.req_ix ? match_query(((searchers_t *)c->matcher)->requests, in, 16, PROPOSE_PROB, hits) : 0;
+    for (int i = 0; i < n; i++) {
+        long long k = rec_find(c->db, dom_tracing.rec, hits[i].id, dom_viewer_org(c));
+        int seen = 0;
+        for (int j = 0; j < m; j++)
+            seen |= keys[j] == k;
+        if (k && !seen)
+            keys[m++] = k;
+    }
+    pthread_rwlock_unlock(&g.lock);
+    for (int i = 0; i < m; i++) {
+        if (tracing_find_candidates(c, keys[i], &err) < 0)
+            log_error("tracing request %lld: candidates not stored: %s", keys[i], err.detail);
+        dom_err_clear(&err);
+    }
 }
 
 void dedup_after_write(dom_ctx_t *c, long long id, json_t *out)
@@ -234,9 +317,26 @@ void dedup_after_write(dom_ctx_t *c, long long id, json_t *out)
         if (g.ix)
             match_index_add(g.ix, &in);
         pthread_rwlock_unlock(&g.lock);
+        trace_person(c, &in);
         store_match_row_free(&row);
     }
     json_object_set_new(out, "duplicates", dedup_candidates(c, id));
+}
+
+void dedup_request_written(dom_ctx_t *c, long long id, json_t *out)
+{
+    store_match_row_t row;
+    match_input_t in;
+
+    (void)out;
+    if (!c->matcher || store_request_for_matching(c->db, id, &row) != 0)
+        return;
+    to_input(&row, &in);
+    pthread_rwlock_wrlock(&g.lock);
+    if (g.req_ix)
+        match_index_add(g.req_ix, &in);
+    pthread_rwlock_unlock(&g.lock);
+    store_match_row_free(&row);
 }
 
 json_t *dedup_for_person(dom_ctx_t *c, const char *uuid, dom_err_t *err)

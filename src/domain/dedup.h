@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "domain/domain.h"
+#include "match/match.h"
 
 /* Build the index from the database (threads for the build). 0, or -1 with
  * err. Until it runs (and in command-line jobs), no matching is done. */
@@ -27,6 +28,14 @@ json_t *dedup_search(dom_ctx_t *c, const char *q);
 /* Index a person just created or changed, and answer its candidates
  * under "duplicates" in out. */
 void dedup_after_write(dom_ctx_t *c, long long id, json_t *out);
+
+/* The persons the engine finds for in (probability >= min_prob), at most
+ * k, as [{id, weight, probability, explanation}] (tracing's engine), or
+ * NULL when no matcher runs. */
+json_t *dedup_query(dom_ctx_t *c, const match_input_t *in, int k, double min_prob);
+/* Index a tracing request just created or changed (after_commit), so that
+ * persons registered later are checked against it. */
+void dedup_request_written(dom_ctx_t *c, long long id, json_t *out);
 
 /* The review queue: {status (pending|confirmed|rejected), limit, cursor}. */
 json_t *dedup_queue(dom_ctx_t *c, json_t *params, dom_err_t *err);

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "domain/monitor.h"
-#include "domain/perm.h"
 #include "sec/audit.h"
 #include "store/db.h"
 #include "util/pdate.h"
@@ -107,9 +106,26 @@ int mon_body_only(json_t *body, const char *const *allowed, dom_err_t *err)
 
 void mon_redact(dom_ctx_t *c, const char *kind, const rec_field_t *fields, int nfields, json_t *o)
 {
-    for (int i = 0; i < nfields; i++)
-        if ((fields[i].flags & RF_PROTECTED) && !perm_sees_protected(c->role, kind, fields[i].name))
-            json_object_del(o, fields[i].name);
+    json_t *held = json_array();
+
+    /* As for records (registry.c): protected values are withheld and the
+     * names of those that hold one are listed under "protected". */
+    (void)c;
+    (void)kind;
+    for (int i = 0; i < nfields; i++) {
+        json_t *v;
+
+        if (!(fields[i].flags & RF_PROTECTED))
+            continue;
+        v = json_object_get(o, fields[i].name);
+        if (v && !json_is_null(v))
+            json_array_append_new(held, json_string(fields[i].name));
+        json_object_del(o, fields[i].name);
+    }
+    if (json_array_size(held))
+        json_object_set_new(o, "protected", held);
+    else
+        json_decref(held);
 }
 
 int mon_trail(dom_ctx_t *c, const rec_entity_t *e, long long id, long long version, const char *action,
@@ -218,7 +234,7 @@ json_t *mon_child_add(dom_ctx_t *c, const rec_entity_t *e, const mstore_child_t 
         free(v);
         return NULL;
     }
-    parent = rec_key(c->db, e->table, uuid);
+    parent = rec_find(c->db, e, uuid, dom_viewer_org(c));
     if (!parent) {
         dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", e->kind, uuid);
         goto done;
@@ -281,7 +297,7 @@ json_t *mon_child_update(dom_ctx_t *c, const rec_entity_t *e, const mstore_child
         free(v);
         return NULL;
     }
-    parent = rec_key(c->db, e->table, uuid);
+    parent = rec_find(c->db, e, uuid, dom_viewer_org(c));
     if (parent)
         id = mstore_child_key(c->db, ch, parent, row_uuid);
     old = id ? mstore_child_get(c->db, ch, id) : NULL;
@@ -323,4 +339,114 @@ done:
     json_decref(old);
     vals_free(ch, v);
     return row;
+}
+
+static int in_array(json_t *a, const char *s)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(a, i, v)
+        if (strcmp(json_string_value(v), s) == 0)
+            return 1;
+    return 0;
+}
+
+int mon_move_in(dom_ctx_t *c, const rec_entity_t *e, const mstore_machine_t *m, long long id, const char *uuid,
+                const char *to, const char *date, const char *note, const char *source, long long if_version,
+                mon_moves_fn moves, dom_err_t *err)
+{
+    mstore_state_t s;
+    json_t *allowed, *changes;
+    char now[32], fields[64];
+    int changed = 0, rc;
+
+    if (mstore_state(c->db, m, id, &s) != 0) {
+        dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", e->kind, uuid);
+        return -1;
+    }
+    if (if_version >= 0 && if_version != s.version) {
+        dom_fail(err, DOM_STALE, NULL, "the %s changed since version %lld; it is now version %lld", e->kind,
+                 if_version, s.version);
+        return -1;
+    }
+    allowed = moves(s.status);
+    if (!in_array(allowed, to)) {
+        dom_fail(err, DOM_CONFLICT, "to", "a %s that is %s cannot move to %s", e->kind, s.status, to);
+        json_decref(err->extra);
+        err->extra = json_pack("{s:s, s:o}", "current", s.status, "allowed_moves", allowed);
+        return -1;
+    }
+    json_decref(allowed);
+    if (s.date[0] && strcmp(date, s.date) < 0) {
+        dom_fail(err, DOM_INVALID, "date", "date %s is before the current status (%s since %s)", date, s.status,
+                 s.date);
+        return -1;
+    }
+    db_now(now);
+    if (mstore_move(c->db, m, id, s.version, s.status, to, date, note, source, c->user_id, now, &changed) !=
+            SQLITE_OK ||
+        !changed) {
+        dom_fail(err, changed ? DOM_INTERNAL : DOM_STALE, NULL, "the %s changed while it was being saved", e->kind);
+        return -1;
+    }
+    changes = json_pack("{s:{s:s, s:s}, s:s, s:s?, s:s?}", m->status_col, "from", s.status, "to", to, "date", date,
+                        m->note_col, note, "source", source);
+    snprintf(fields, sizeof fields, "[\"%s\"]", m->status_col);
+    rc = mon_trail(c, e, id, s.version + 1, "move", changes, uuid, fields);
+    json_decref(changes);
+    if (rc != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the move could not be stored");
+        return -1;
+    }
+    return 0;
+}
+
+json_t *mon_move(dom_ctx_t *c, const dom_entity_t *d, const mstore_machine_t *m, const char *uuid, json_t *body,
+                 const char *note_member, int with_source, mon_moves_fn moves, dom_err_t *err)
+{
+    const char *const with[] = {"to", "date", "source", "version", note_member, NULL};
+    const char *const without_source[] = {"to", "date", "version", note_member, NULL};
+    const char *note = NULL, *source = NULL;
+    char date[16];
+    long long id, if_version = -1;
+    json_t *j, *out = NULL;
+
+    if (mon_body_only(body, with_source ? with : without_source, err) != 0)
+        return NULL;
+    j = json_object_get(body, "to");
+    if (!json_is_string(j)) {
+        dom_fail(err, DOM_INVALID, "to", "to is required: the status to move to");
+        return NULL;
+    }
+    if (mon_body_date(body, "date", date, err) != 0 || mon_body_text(body, note_member, 2000, &note, err) != 0 ||
+        mon_body_text(body, "source", 500, &source, err) != 0)
+        return NULL;
+    if (json_object_get(body, "version")) {
+        if (!json_is_integer(json_object_get(body, "version"))) {
+            dom_fail(err, DOM_INVALID, "version", "version must be the integer version you read");
+            return NULL;
+        }
+        if_version = json_integer_value(json_object_get(body, "version"));
+    }
+    if (dom_begin(c) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the database is busy; try again");
+        return NULL;
+    }
+    id = rec_find(c->db, d->rec, uuid, dom_viewer_org(c));
+    if (!id) {
+        dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", d->rec->kind, uuid);
+        goto fail;
+    }
+    if (mon_move_in(c, d->rec, m, id, uuid, json_string_value(j), date, note, source, if_version, moves, err) != 0)
+        goto fail;
+    if (dom_commit(c) != SQLITE_OK) {
+        dom_fail(err, DOM_INTERNAL, NULL, "the move could not be stored");
+        goto fail;
+    }
+    out = dom_get(c, d, uuid, err);
+    return out;
+fail:
+    dom_rollback(c);
+    return NULL;
 }

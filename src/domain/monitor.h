@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "domain/domain.h"
+#include "match/match.h"
 #include "store/monitor_store.h"
 
 extern const dom_entity_t dom_detainee, dom_tracing, dom_incident, dom_link, dom_commitment;
@@ -65,21 +66,29 @@ json_t *tracing_consent(dom_ctx_t *c, const char *uuid, const char *match, json_
  * recorded consent. Each release of details is audited. */
 json_t *tracing_disclosure(dom_ctx_t *c, const char *uuid, dom_err_t *err);
 
-/* Look for the sought person of request `id` among persons and detainees
- * and store the candidates (origin "engine"). Returns the number of new
- * candidates or -1 with err.
- *
- * NOT CONNECTED: the matching engine (src/match/, branch `match`) is not on
- * main yet. Until the lead wires match_query() in here this finds nothing
- * and returns 0; officers can still propose candidates (tracing_propose). */
-int tracing_find_candidates(dom_ctx_t *c, long long id, dom_err_t *err);
-/* A person or detainee (kind "person" / "detainee", key id) was registered
- * or edited: look for it among the open requests. Same status as above:
- * returns 0 until the engine is wired. Called from detainee writes; the
- * lead should call it from person writes too. */
-int tracing_record_written(dom_ctx_t *c, const char *kind, long long id, dom_err_t *err);
-/* 1 once tracing_find_candidates really searches. */
+/* The matching engine as tracing sees it: the persons who may be the
+ * sought person described by in, with probability >= min_prob, best first,
+ * at most k, as a JSON array of {"id": person uuid, "weight",
+ * "probability", "explanation": {field: ...}} (new reference), or NULL when
+ * no engine runs. Set once at start-up, before the workers run. */
+typedef json_t *(*tracing_engine_fn)(dom_ctx_t *c, const match_input_t *in, int k, double min_prob);
+void tracing_set_engine(tracing_engine_fn fn);
+/* 1 once an engine is set. */
 int tracing_engine_connected(void);
+
+/* Look for the sought person of request `id` through the engine and store
+ * each new candidate (origin "engine"); an open request with new
+ * candidates moves to potential_match. Returns the number of new
+ * candidates (0 without an engine), or -1 with err. Inside the caller's
+ * transaction. */
+int tracing_find_candidates(dom_ctx_t *c, long long id, dom_err_t *err);
+/* A person (kind "person") or a detainee linked to a person (kind
+ * "detainee") was registered or edited: search again for the requests
+ * still open (the most recent 500), so that a person registered after the
+ * request appears on it. Opens its own transaction when the caller holds
+ * none. Returns the new candidates, or -1. The lead calls it for persons
+ * after the matcher has indexed them (after dedup_after_write). */
+int tracing_record_written(dom_ctx_t *c, const char *kind, long long id, dom_err_t *err);
 
 /* ---- incidents (incident.c) ----
  * verification: unverified -> partially_verified -> verified, or disputed. */
@@ -198,8 +207,21 @@ int mon_body_date(json_t *body, const char *name, char *out, dom_err_t *err);
 int mon_body_text(json_t *body, const char *name, int max, const char **out, dom_err_t *err);
 /* Members of body not in allowed (NULL-terminated) are refused. */
 int mon_body_only(json_t *body, const char *const *allowed, dom_err_t *err);
-/* Remove protected members of o the reader may not see. */
+/* Withhold the protected members of a row (listed under "protected"). */
 void mon_redact(dom_ctx_t *c, const char *kind, const rec_field_t *fields, int nfields, json_t *o);
+/* The moves a lifecycle allows from a status (new JSON array). */
+typedef json_t *(*mon_moves_fn)(const char *from);
+/* Move record id (uuid) of entity e along machine m to `to` on date,
+ * inside the caller's transaction: refuses an illegal move (DOM_CONFLICT,
+ * allowed moves in err->extra), a stale version (if_version >= 0), and a
+ * date before the current status's date. Writes history and audit. */
+int mon_move_in(dom_ctx_t *c, const rec_entity_t *e, const mstore_machine_t *m, long long id, const char *uuid,
+                const char *to, const char *date, const char *note, const char *source, long long if_version,
+                mon_moves_fn moves, dom_err_t *err);
+/* The same for a request body {"to", "date", note_member, "source"?,
+ * "version"?} in its own transaction; returns the record read through d. */
+json_t *mon_move(dom_ctx_t *c, const dom_entity_t *d, const mstore_machine_t *m, const char *uuid, json_t *body,
+                 const char *note_member, int with_source, mon_moves_fn moves, dom_err_t *err);
 /* Today as YYYY-MM-DD into out (16 bytes). */
 void mon_today(char *out);
 

@@ -93,8 +93,15 @@ int perm_sees_protected(const char *role, const char *kind, const char *field)
         return 1;
     if (strcmp(role, "admin") == 0)
         return 1;
-    if (strcmp(role, "registrar") == 0)
-        return strcmp(kind, "person") == 0 || strcmp(kind, "household") == 0 ||
-               strcmp(kind, "return_case") == 0;
+    /* Each protected field goes to the role whose work needs it, and only
+     * with a stated purpose (see dom_get_revealed). */
+    if (strcmp(kind, "person") == 0 || strcmp(kind, "household") == 0 || strcmp(kind, "return_case") == 0)
+        return strcmp(role, "registrar") == 0;
+    if (strcmp(kind, "detainee") == 0)
+        return strcmp(role, "detention_officer") == 0;
+    if (strcmp(kind, "tracing_request") == 0)
+        return strcmp(role, "tracing_officer") == 0;
+    if (strcmp(kind, "incident") == 0 || strcmp(kind, "incident_source") == 0)
+        return strcmp(role, "monitor") == 0;
     return 0;
 }

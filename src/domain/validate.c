@@ -47,7 +47,7 @@ void dom_err_clear(dom_err_t *err)
 static int is_common_member(const char *k)
 {
     static const char *const common[] = {"id", "number", "version", "created_at", "created_by",
-                                         "updated_at", "updated_by", "organisation", NULL};
+                                         "updated_at", "updated_by", "organisation", "protected", NULL};
 
     for (int i = 0; common[i]; i++)
         if (strcmp(k, common[i]) == 0)

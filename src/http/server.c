@@ -399,25 +399,52 @@ fail:
     return 0;
 }
 
+static int param_count(const char *pattern)
+{
+    int n = 0;
+
+    for (; *pattern; pattern++)
+        n += *pattern == '{';
+    return n;
+}
+
+/* The route for method and path. Where several patterns fit the path, the
+ * one with fewer {parameters} wins (/links/all-open before /links/{id}).
+ * When none has the method, *path_known says the path exists and allow
+ * lists the methods it takes. */
 static const http_route_t *route_find(const http_route_t *routes, const char *method, const char *path,
                                       char **params, int *path_known, buf_t *allow)
 {
+    int best = -1;
+
     *path_known = 0;
     for (const http_route_t *rt = routes; rt->method; rt++) {
         char *tmp[HTTP_MAX_PARAMS] = {0};
 
         if (!path_match(rt->path, path, tmp))
             continue;
-        *path_known = 1;
-        if (allow->len)
-            buf_puts(allow, ", ");
-        buf_puts(allow, rt->method);
+        for (int i = 0; i < HTTP_MAX_PARAMS; i++)
+            free(tmp[i]);
+        if (best < 0 || param_count(rt->path) < best)
+            best = param_count(rt->path);
+    }
+    if (best < 0)
+        return NULL;
+    *path_known = 1;
+    for (const http_route_t *rt = routes; rt->method; rt++) {
+        char *tmp[HTTP_MAX_PARAMS] = {0};
+
+        if (param_count(rt->path) != best || !path_match(rt->path, path, tmp))
+            continue;
         if (strcmp(rt->method, method) == 0) {
             memcpy(params, tmp, sizeof tmp);
             return rt;
         }
         for (int i = 0; i < HTTP_MAX_PARAMS; i++)
             free(tmp[i]);
+        if (allow->len)
+            buf_puts(allow, ", ");
+        buf_puts(allow, rt->method);
     }
     return NULL;
 }

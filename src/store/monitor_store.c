@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "sec/crypt.h"
 #include "store/db.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -47,6 +50,31 @@ static json_t *col_text(sqlite3_stmt *st, int c)
     return json_string((const char *)sqlite3_column_text(st, c));
 }
 
+/* A sealed protected value of the row whose uuid is column 1... or the
+ * column uuid_col, opened; null when it cannot be (logged). */
+static json_t *opened_as(sqlite3_stmt *st, int c, int uuid_col, const char *column)
+{
+    char *plain;
+    json_t *v;
+
+    if (sqlite3_column_type(st, c) == SQLITE_NULL)
+        return json_null();
+    if (crypt_open((const char *)sqlite3_column_text(st, uuid_col), column, sqlite3_column_blob(st, c),
+                   (size_t)sqlite3_column_bytes(st, c), &plain) != 0) {
+        log_error("a protected field (%s) cannot be opened (wrong key or altered)", column);
+        return json_null();
+    }
+    v = json_string(plain);
+    sodium_memzero(plain, strlen(plain));
+    free(plain);
+    return v;
+}
+
+static json_t *opened(sqlite3_stmt *st, int c, const char *column)
+{
+    return opened_as(st, c, 1, column);
+}
+
 static json_t *child_row(sqlite3_stmt *st, const mstore_child_t *ch)
 {
     json_t *o = json_object();
@@ -67,7 +95,7 @@ static json_t *child_row(sqlite3_stmt *st, const mstore_child_t *ch)
         else if (f->type == RT_CODES || f->type == RT_STRINGS)
             v = json_loads((const char *)sqlite3_column_text(st, c), 0, NULL);
         else if (f->flags & RF_PROTECTED)
-            v = json_stringn((const char *)sqlite3_column_blob(st, c), (size_t)sqlite3_column_bytes(st, c));
+            v = opened(st, c, f->column);
         else
             v = col_text(st, c);
         json_object_set_new(o, f->name, v ? v : json_null());
@@ -79,12 +107,22 @@ static json_t *child_row(sqlite3_stmt *st, const mstore_child_t *ch)
     return o;
 }
 
-/* Protected values go through here, so that sealing at rest (sec/) has
- * one place to hook into for these tables too. */
-static int bind_child(sqlite3_stmt *st, int i, const rec_field_t *f, const rec_val_t *v)
+/* Bind v of f at i; protected values are sealed for the row's uuid
+ * (these columns are listed in store/protected.c). */
+static int bind_child(sqlite3_stmt *st, int i, const rec_field_t *f, const rec_val_t *v, const char *uuid)
 {
     if (v->null)
         return sqlite3_bind_null(st, i);
+    if (f->flags & RF_PROTECTED) {
+        unsigned char *sealed;
+        size_t n;
+
+        if (crypt_seal(uuid, f->column, v->s, strlen(v->s), &sealed, &n) != 0) {
+            log_error("cannot seal a protected field: no key loaded");
+            return SQLITE_ERROR;
+        }
+        return sqlite3_bind_blob(st, i, sealed, (int)n, free);
+    }
     switch (f->type) {
     case RT_INT:
     case RT_BOOL:
@@ -93,8 +131,6 @@ static int bind_child(sqlite3_stmt *st, int i, const rec_field_t *f, const rec_v
     case RT_REAL:
         return sqlite3_bind_double(st, i, v->d);
     default:
-        if (f->flags & RF_PROTECTED)
-            return sqlite3_bind_blob(st, i, v->s, (int)strlen(v->s), SQLITE_TRANSIENT);
         return sqlite3_bind_text(st, i, v->s, -1, SQLITE_TRANSIENT);
     }
 }
@@ -140,8 +176,11 @@ int mstore_child_insert(sqlite3 *db, const mstore_child_t *ch, long long parent,
         n++;
     }
     for (int i = 0; i < ch->nfields; i++)
-        if (v[i].set && !(ch->fields[i].flags & RF_VIRTUAL))
-            bind_child(st, n++, &ch->fields[i], &v[i]);
+        if (v[i].set && !(ch->fields[i].flags & RF_VIRTUAL) &&
+            bind_child(st, n++, &ch->fields[i], &v[i], uuid_out) != SQLITE_OK) {
+            sqlite3_finalize(st);
+            return SQLITE_ERROR;
+        }
     rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         log_error("insert into %s failed: %s", ch->table, sqlite3_errmsg(db));
@@ -152,6 +191,7 @@ int mstore_child_insert(sqlite3 *db, const mstore_child_t *ch, long long parent,
 
 int mstore_child_update(sqlite3 *db, const mstore_child_t *ch, long long id, const rec_val_t *v)
 {
+    char uuid[UUID_STR] = "";
     buf_t sql = BUF_INIT;
     sqlite3_stmt *st;
     int rc, n = 1, any = 0;
@@ -172,13 +212,33 @@ int mstore_child_update(sqlite3 *db, const mstore_child_t *ch, long long id, con
         buf_free(&sql);
         return SQLITE_OK;
     }
+    {
+        /* The row's uuid seals its protected values. */
+        buf_t q = BUF_INIT;
+        sqlite3_stmt *u;
+
+        buf_puts(&q, "SELECT uuid FROM ");
+        buf_puts(&q, ch->table);
+        buf_puts(&q, " WHERE id = ?");
+        u = db_prepare(db, buf_str(&q));
+        buf_free(&q);
+        if (u) {
+            sqlite3_bind_int64(u, 1, id);
+            if (sqlite3_step(u) == SQLITE_ROW)
+                snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(u, 0));
+            sqlite3_finalize(u);
+        }
+    }
     st = db_prepare(db, buf_str(&sql));
     buf_free(&sql);
     if (!st)
         return SQLITE_ERROR;
     for (int i = 0; i < ch->nfields; i++)
-        if (v[i].set && !(ch->fields[i].flags & RF_VIRTUAL))
-            bind_child(st, n++, &ch->fields[i], &v[i]);
+        if (v[i].set && !(ch->fields[i].flags & RF_VIRTUAL) &&
+            bind_child(st, n++, &ch->fields[i], &v[i], uuid) != SQLITE_OK) {
+            sqlite3_finalize(st);
+            return SQLITE_ERROR;
+        }
     sqlite3_bind_int64(st, n, id);
     rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
@@ -619,6 +679,41 @@ long long mstore_match_count(sqlite3 *db, long long request, const char *decisio
     return n;
 }
 
+int mstore_tracing_open_keys(sqlite3 *db, int limit, long long **out)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT id FROM tracing_requests WHERE status IN ('open', 'potential_match')"
+                                      " ORDER BY id DESC LIMIT ?");
+    long long *a = calloc((size_t)(limit > 0 ? limit : 1), sizeof *a);
+    int n = 0;
+
+    *out = NULL;
+    if (!st || !a) {
+        sqlite3_finalize(st);
+        free(a);
+        return -1;
+    }
+    sqlite3_bind_int(st, 1, limit);
+    while (n < limit && sqlite3_step(st) == SQLITE_ROW)
+        a[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    *out = a;
+    return n;
+}
+
+long long mstore_detainee_person(sqlite3 *db, long long detainee)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT ifnull(person_id, 0) FROM detainees WHERE id = ?");
+    long long p = 0;
+
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, detainee);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        p = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return p;
+}
+
 json_t *mstore_found_person(sqlite3 *db, long long person_id, int with_details)
 {
     sqlite3_stmt *st = db_prepare(db,
@@ -637,10 +732,7 @@ json_t *mstore_found_person(sqlite3 *db, long long person_id, int with_details)
                                 json_pack("{s:o, s:o, s:o, s:o}", "country", col_text(st, 4), "region",
                                           col_text(st, 5), "locality", col_text(st, 6), "settlement",
                                           col_text(st, 7)));
-            json_object_set_new(o, "contact", sqlite3_column_type(st, 8) == SQLITE_NULL
-                                                  ? json_null()
-                                                  : json_stringn((const char *)sqlite3_column_blob(st, 8),
-                                                                 (size_t)sqlite3_column_bytes(st, 8)));
+            json_object_set_new(o, "contact", opened_as(st, 8, 0, "contact"));
         }
     }
     sqlite3_finalize(st);
@@ -663,11 +755,7 @@ json_t *mstore_found_detainee(sqlite3 *db, long long detainee_id, int with_detai
             json_object_set_new(o, "whereabouts",
                                 json_pack("{s:o, s:o, s:o, s:o}", "status", col_text(st, 4), "status_date",
                                           col_text(st, 5), "detaining_authority", col_text(st, 6),
-                                          "place_of_detention",
-                                          sqlite3_column_type(st, 7) == SQLITE_NULL
-                                              ? json_null()
-                                              : json_stringn((const char *)sqlite3_column_blob(st, 7),
-                                                             (size_t)sqlite3_column_bytes(st, 7))));
+                                          "place_of_detention", opened_as(st, 7, 0, "detention_place")));
             json_object_set_new(o, "contact", json_null());
         }
     }
@@ -818,6 +906,23 @@ int mstore_periods(sqlite3 *db, long long link, mstore_period_t **out, long long
     return n;
 }
 
+long long mstore_period_key(sqlite3 *db, const char *uuid, long long *link)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT id, link_id FROM link_periods WHERE uuid = ?");
+    long long id = 0;
+
+    *link = 0;
+    if (!st)
+        return 0;
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        id = sqlite3_column_int64(st, 0);
+        *link = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return id;
+}
+
 int mstore_link_keys(sqlite3 *db, long long **out)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT id FROM links ORDER BY id");
@@ -898,20 +1003,36 @@ int mstore_evidence_add(sqlite3 *db, long long assessment, const char *kind, con
     return exec_bound(st);
 }
 
-json_t *mstore_evidence(sqlite3 *db, long long assessment)
+json_t *mstore_evidence(sqlite3 *db, const char *assessment)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT record_kind, record_uuid, note FROM assessment_evidence"
-                                      " WHERE assessment_id = ? ORDER BY record_kind, record_uuid");
+    sqlite3_stmt *st = db_prepare(db, "SELECT e.record_kind, e.record_uuid, e.note FROM assessment_evidence e"
+                                      " JOIN commitment_assessments a ON a.id = e.assessment_id WHERE a.uuid = ?"
+                                      " ORDER BY e.record_kind, e.record_uuid");
     json_t *a = json_array();
 
     if (!st)
         return a;
-    sqlite3_bind_int64(st, 1, assessment);
+    sqlite3_bind_text(st, 1, assessment, -1, SQLITE_TRANSIENT);
     while (sqlite3_step(st) == SQLITE_ROW)
-        json_array_append_new(a, json_pack("{s:o, s:o, s:o}", "kind", col_text(st, 0), "record", col_text(st, 1),
+        json_array_append_new(a, json_pack("{s:o, s:o, s:o}", "kind", col_text(st, 0), "id", col_text(st, 1),
                                            "note", col_text(st, 2)));
     sqlite3_finalize(st);
     return a;
+}
+
+int mstore_commitment_taken(sqlite3 *db, const char *source, const char *clause, long long self)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM commitments WHERE source = ? AND clause = ? AND id <> ?");
+    int taken = 0;
+
+    if (!st)
+        return 0;
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, clause, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, self);
+    taken = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return taken;
 }
 
 json_t *mstore_current_level(sqlite3 *db, long long commitment, const char *date)

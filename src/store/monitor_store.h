@@ -106,6 +106,11 @@ int mstore_match_consent(sqlite3 *db, long long id, int consent, const char *dat
                          long long user_id);
 /* Count of candidates of request with this decision. */
 long long mstore_match_count(sqlite3 *db, long long request, const char *decision);
+/* Keys of the requests still open (open or potential_match), the most
+ * recent first, at most limit (malloc'd). Count or -1. */
+int mstore_tracing_open_keys(sqlite3 *db, int limit, long long **out);
+/* The person a detainee is linked to, or 0. */
+long long mstore_detainee_person(sqlite3 *db, long long detainee);
 /* What may be told about a found person or detainee: names always;
  * whereabouts and contact too when with_details. */
 json_t *mstore_found_person(sqlite3 *db, long long person_id, int with_details);
@@ -133,6 +138,8 @@ typedef struct mstore_period {
  * *out is malloc'd (caller frees); *link_of gets each period's link key
  * when not NULL (malloc'd too). Returns the count or -1. */
 int mstore_periods(sqlite3 *db, long long link, mstore_period_t **out, long long **link_of);
+/* Key of the period with uuid (its link's key in *link), or 0. */
+long long mstore_period_key(sqlite3 *db, const char *uuid, long long *link);
 /* Keys of every link, in creation order (malloc'd), count or -1. */
 int mstore_link_keys(sqlite3 *db, long long **out);
 /* The incidents tied to each period of link: {period uuid: [incident uuids]}. */
@@ -143,7 +150,10 @@ json_t *mstore_link_brief(sqlite3 *db, long long link);
 /* ---- commitments ---- */
 
 int mstore_evidence_add(sqlite3 *db, long long assessment, const char *kind, const char *uuid, const char *note);
-json_t *mstore_evidence(sqlite3 *db, long long assessment);
+/* The evidence of the assessment with this uuid. */
+json_t *mstore_evidence(sqlite3 *db, const char *assessment);
+/* 1 when another commitment (not key self) has this source and clause. */
+int mstore_commitment_taken(sqlite3 *db, const char *source, const char *clause, long long self);
 /* The latest assessment of commitment (as of date when not NULL):
  * {level, date, id} or NULL. */
 json_t *mstore_current_level(sqlite3 *db, long long commitment, const char *date);

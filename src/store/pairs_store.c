@@ -74,6 +74,50 @@ void store_match_row_free(store_match_row_t *r)
     memset(r, 0, sizeof *r);
 }
 
+#define REQUEST_COLS "r.uuid, r.sought_given, r.sought_family, r.sought_patronymic," \
+    " coalesce(r.sought_birth_date, CASE WHEN r.sought_age IS NOT NULL AND r.request_date IS NOT NULL" \
+    " THEN printf('%04d~', CAST(substr(r.request_date, 1, 4) AS INTEGER) - r.sought_age) END)," \
+    " NULL, r.sought_sex"
+
+int store_requests_for_matching(sqlite3 *db, void (*fn)(void *cls, const store_match_row_t *r), void *cls)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT " REQUEST_COLS " FROM tracing_requests r"
+                                      " WHERE r.status NOT IN ('closed', 'confirmed') ORDER BY r.id");
+    int rc;
+
+    if (!st)
+        return SQLITE_ERROR;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_match_row_t r = {col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4), col(st, 5), col(st, 6)};
+        fn(cls, &r);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int store_request_for_matching(sqlite3 *db, long long id, store_match_row_t *out)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT " REQUEST_COLS " FROM tracing_requests r WHERE r.id = ?");
+    int found = -1;
+
+    memset(out, 0, sizeof *out);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        out->uuid = dup_col(st, 0);
+        out->given = dup_col(st, 1);
+        out->family = dup_col(st, 2);
+        out->patronymic = dup_col(st, 3);
+        out->birth_date = dup_col(st, 4);
+        out->birth_place = dup_col(st, 5);
+        out->sex = dup_col(st, 6);
+        found = 0;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
 int store_pair_propose(sqlite3 *db, long long a, long long b, double weight, double prob, const char *explanation,
                        const char *now)
 {

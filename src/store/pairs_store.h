@@ -20,6 +20,12 @@ int store_persons_for_matching(sqlite3 *db, void (*fn)(void *cls, const store_ma
 int store_person_for_matching(sqlite3 *db, long long id, store_match_row_t *out);
 void store_match_row_free(store_match_row_t *r);
 
+/* The sought persons of tracing requests still looking (neither closed nor
+ * confirmed), as the matcher reads them; birth_date may be an approximate
+ * year made from the age at the request. */
+int store_requests_for_matching(sqlite3 *db, void (*fn)(void *cls, const store_match_row_t *r), void *cls);
+int store_request_for_matching(sqlite3 *db, long long id, store_match_row_t *out);
+
 /* Propose the pair (a, b) unless it is known already (any status). */
 int store_pair_propose(sqlite3 *db, long long a, long long b, double weight, double prob, const char *explanation,
                        const char *now);
