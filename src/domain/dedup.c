@@ -24,6 +24,7 @@
 
 #define PROPOSE_PROB 0.5 /* candidates at or above this go to review */
 #define MAX_HITS 10
+#define SEARCH_PROB 0.01 /* name search: names that agree at all */
 
 static struct {
     pthread_rwlock_t lock;
@@ -250,8 +251,10 @@ json_t *dedup_search(dom_ctx_t *c, const char *q)
     pthread_rwlock_rdlock(&g.lock);
     n = g.ix ? match_search(persons_of(c), q, 100, hits) : 0;
     out = json_array();
+    /* A name alone is weak evidence (no date, no father): a search keeps
+     * every hit whose names agree at all, best first. */
     for (int i = 0; i < n; i++)
-        if (hits[i].prob >= PROPOSE_PROB)
+        if (hits[i].prob >= SEARCH_PROB)
             json_array_append_new(out, json_string(hits[i].id));
     pthread_rwlock_unlock(&g.lock);
     return out;
