@@ -10,6 +10,16 @@
  *   sex     0 same  1 different
  *   place   0 same settlement or spelling  1 close (JW >= 0.88)  2 different
  * A missing value on either side gives no level and weight 0.
+ *
+ * Blocking: each record gets keys under the rules of enum rule (coarse
+ * name codes: first letter then consonants, with the year, day and month,
+ * father, place or the other name's first letter), in both orientations of
+ * given and family name; keys of typo-prone family names also come with
+ * one letter deleted. Postings are sorted by key (radix sort) and found
+ * through an open-addressing table; a pair shares a key when one record's
+ * key as written equals the other's as written or swapped. Blocks larger
+ * than BLOCK_CAP are skipped in batch deduplication (the other keys still
+ * meet such pairs), which keeps candidates near-linear in the records.
  */
 #include "match.h"
 #include "match_int.h"
@@ -1664,12 +1674,77 @@ static double cheap_ub(const match_index_t *ix, const mhot_t *a, const mhot_t *b
     return w;
 }
 
+/* Keep a scored pair. 0, or -1 when memory ran out. */
+static int keep_pair(worker_t *wk, uint32_t lo, uint32_t hi, double w, double pr)
+{
+    if (wk->npairs == wk->cap) {
+        size_t cap = wk->cap ? wk->cap * 2 : 4096;
+        match_pair_t *np = realloc(wk->pairs, cap * sizeof *np);
+
+        if (!np)
+            return -1;
+        wk->pairs = np;
+        wk->cap = cap;
+    }
+    wk->pairs[wk->npairs++] = (match_pair_t){lo, hi, (float)w, (float)pr};
+    return 0;
+}
+
+/* Compare record i with the records of one run of postings. sw: i's key
+ * was built swapped (so swapped entries do not count); nodate: a key probed
+ * only by date-less records, which also meet earlier records. */
+static int probe_run(worker_t *wk, size_t i, const slot_t *sl, int sw, int nodate,
+                     double names_ub, double fat_ub, double wmin)
+{
+    const match_index_t *ix = wk->ix;
+    const uint32_t *run = ix->post + sl->start;
+
+    /* Entries of a key are in record order (the radix sort is stable):
+     * walk down from the end to the first record not after this one. */
+    for (uint32_t t = sl->len; t-- > 0;) {
+        uint32_t j = run[t] & 0x7fffffffu, lo = (uint32_t)i, hi = j;
+        int8_t lv[MATCH_NFIELDS];
+        double w, pr;
+        int swp;
+
+        if (j <= i) {
+            /* A date-less record also meets earlier records that have a
+             * date (they do not probe these keys); a pair found twice is
+             * merged after the run. */
+            if (!nodate)
+                break;
+            if (j == i || !ix->hot[j].date.year)
+                continue;
+            lo = j, hi = (uint32_t)i;
+        }
+        if (t >= 8) { /* the loop is bound by memory: fetch ahead */
+            uint32_t ahead = run[t - 8] & 0x7fffffffu;
+
+            __builtin_prefetch(&ix->hot[ahead]);
+            __builtin_prefetch(&wk->stamp[ahead]);
+        }
+        if ((sw && (run[t] & 0x80000000u)) || wk->stamp[j] == i + 1)
+            continue;
+        wk->stamp[j] = (uint32_t)(i + 1);
+        wk->candidates++;
+        if (cheap_ub(ix, &ix->hot[i], &ix->hot[j], names_ub, fat_ub) < wmin)
+            continue; /* cannot reach min_prob whatever the names */
+        w = score(ix, &ix->recs[lo], &ix->recs[hi], lv, &swp, NULL);
+        pr = prob_of(ix, w);
+        if (pr >= wk->min_prob && keep_pair(wk, lo, hi, w, pr) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static void *dedup_worker(void *p)
 {
     worker_t *wk = p;
     match_index_t *ix = wk->ix;
     const size_t chunk = 512;
     double wmin = log2(wk->min_prob / (1 - wk->min_prob)) - ix->prior - 1e-9;
+    double fat_ub = fmax(ix->w[MATCH_F_FATHER][1],
+                         fmax(ix->w[MATCH_F_FATHER][2], ix->w[MATCH_F_FATHER][3]));
 
     for (;;) {
         size_t from = __atomic_fetch_add(wk->next, chunk, __ATOMIC_RELAXED), to;
@@ -1682,10 +1757,8 @@ static void *dedup_worker(void *p)
         for (size_t i = from; i < to; i++) {
             const mrec_t *a = &ix->recs[i];
             double names_ub = field_ub(ix, a, MATCH_F_FAMILY) + field_ub(ix, a, MATCH_F_GIVEN);
-            double fat_ub = fmax(ix->w[MATCH_F_FATHER][1], fmax(ix->w[MATCH_F_FATHER][2], ix->w[MATCH_F_FATHER][3]));
-
             uint64_t keys[NBLOCK * 2 * MAXKEYS];
-            uint8_t kswap[NBLOCK * 2 * MAXKEYS];
+            uint8_t flags[NBLOCK * 2 * MAXKEYS]; /* 1 swapped, 2 date-less rule */
             int nk = 0;
 
             /* All keys first, their slots fetched ahead, then the runs. */
@@ -1694,74 +1767,25 @@ static void *dedup_worker(void *p)
                     int got = NODATE_RULE(rule) && a->date.year ? 0 : rule_keys(a, rule, sw, keys + nk);
 
                     for (int g = 0; g < got; g++) {
-                        kswap[nk + g] = (uint8_t)(sw | (NODATE_RULE(rule) ? 2 : 0));
+                        flags[nk + g] = (uint8_t)(sw | (NODATE_RULE(rule) ? 2 : 0));
                         __builtin_prefetch(&ix->slots[keys[nk + g] & (ix->nslots - 1)]);
                     }
                     nk += got;
                 }
-            {
-                  for (int kj = 0; kj < nk; kj++) {
-                    const slot_t *sl = find_slot(ix, keys[kj]);
-                    int sw = kswap[kj] & 1, nodate = kswap[kj] & 2;
+            for (int k = 0; k < nk; k++) {
+                const slot_t *sl = find_slot(ix, keys[k]);
 
-                    if (!sl)
-                        continue;
-                    if (sl->len > BLOCK_CAP) {
-                        wk->capped++;
-                        continue;
-                    }
-                    /* Entries of a key are in record order (the radix sort
-                     * is stable): walk down from the end to the first
-                     * record not after this one. */
-                    const uint32_t *run = ix->post + sl->start;
-
-                    for (uint32_t t = sl->len; t-- > 0;) {
-                        uint32_t j = run[t] & 0x7fffffffu, lo = (uint32_t)i, hi = j;
-                        int8_t lv[MATCH_NFIELDS];
-                        double w, pr;
-                        int swp;
-
-                        if (j <= i) {
-                            /* A record without a date also meets earlier ones
-                             * that have a date (they do not probe these keys);
-                             * a pair found twice is merged after the run. */
-                            if (!nodate)
-                                break;
-                            if (j == i || !ix->hot[j].date.year)
-                                continue;
-                            lo = j, hi = (uint32_t)i;
-                        }
-                        if (t >= 8) { /* the loop is bound by memory: fetch ahead */
-                            uint32_t ahead = run[t - 8] & 0x7fffffffu;
-
-                            __builtin_prefetch(&ix->hot[ahead]);
-                            __builtin_prefetch(&wk->stamp[ahead]);
-                        }
-                        if ((sw && (run[t] & 0x80000000u)) || wk->stamp[j] == i + 1)
-                            continue;
-                        wk->stamp[j] = (uint32_t)(i + 1);
-                        wk->candidates++;
-                        if (cheap_ub(ix, &ix->hot[i], &ix->hot[j], names_ub, fat_ub) < wmin)
-                            continue; /* cannot reach min_prob whatever the names */
-                        w = score(ix, &ix->recs[lo], &ix->recs[hi], lv, &swp, NULL);
-                        pr = prob_of(ix, w);
-                        if (pr < wk->min_prob)
-                            continue;
-                        if (wk->npairs == wk->cap) {
-                            size_t cap = wk->cap ? wk->cap * 2 : 4096;
-                            match_pair_t *np = realloc(wk->pairs, cap * sizeof *np);
-
-                            if (!np) {
-                                wk->failed = 1;
-                                return NULL;
-                            }
-                            wk->pairs = np;
-                            wk->cap = cap;
-                        }
-                        wk->pairs[wk->npairs++] = (match_pair_t){lo, hi, (float)w, (float)pr};
-                    }
-                  }
+                if (!sl)
+                    continue;
+                if (sl->len > BLOCK_CAP) {
+                    wk->capped++;
+                    continue;
                 }
+                if (probe_run(wk, i, sl, flags[k] & 1, flags[k] & 2, names_ub, fat_ub, wmin) != 0) {
+                    wk->failed = 1;
+                    return NULL;
+                }
+            }
         }
     }
     return NULL;
