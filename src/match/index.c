@@ -187,14 +187,17 @@ static int same_name(uint32_t ha, uint32_t hb, int ga, int gb, uint64_t sa, uint
  * letter, then consonants, the "ian" ending left out; a leading k-class
  * letter is dropped, as kh/x/h/g/gh all begin the same names in one
  * source or another (Khachatryan, Hachatrian, Xacatryan). */
-static size_t coarse_str(const char *w, char *c)
+static size_t coarse_str(const char *w, char *c, int family)
 {
     size_t n = strlen(w), k = 0, i = 0;
+    int suffix = 0;
 
     if (!n)
         return 0;
-    if (n > 4 && strcmp(w + n - 3, "ian") == 0)
+    if (n > 4 && strcmp(w + n - 3, "ian") == 0) {
         n -= 3;
+        suffix = 1;
+    }
     if (n > 2 && w[0] == 'k' && strchr("aeiou", w[1]))
         i = 1;
     c[k++] = w[i++];
@@ -206,15 +209,19 @@ static size_t coarse_str(const char *w, char *c)
         if (c[k - 1] != x)
             c[k++] = x;
     }
+    /* A family name ending in n without -ian is nearly always a -yan
+     * mistyped (Avagan, Tovmasan, Nersisain): code it as the stem. */
+    if (family && !suffix && k > 2 && c[k - 1] == 'n')
+        k--;
     c[k] = 0;
     return k;
 }
 
-static uint32_t coarse(const char *w)
+static uint32_t coarse(const char *w, int family)
 {
     char c[MATCH_KEYLEN];
 
-    if (!coarse_str(w, c))
+    if (!coarse_str(w, c, family))
         return 0;
     return match_hash32(c);
 }
@@ -256,10 +263,10 @@ static uint32_t given_hash(const match_ctx_t *ctx, const char *w, uint32_t *bloc
         *group = 1;
         /* Exact agreement by group; blocking by the group's canonical
          * form, which spellings outside the table usually share. */
-        *block = coarse(ctx->given_canon[g]);
+        *block = coarse(ctx->given_canon[g], 0);
         return (uint32_t)mix64((uint64_t)g + 77) | 1;
     }
-    *block = coarse(w);
+    *block = coarse(w, 0);
     return match_hash32(w);
 }
 
@@ -299,7 +306,7 @@ static int rec_from_input(const match_ctx_t *ctx, match_norm_t *nz, const match_
     }
     r->sfam = hash64(r->fam);
     r->hfam = r->fam[0] ? match_hash32(r->fam) : 0;
-    r->bfam = r->fam[0] ? coarse(r->fam) : 0;
+    r->bfam = r->fam[0] ? coarse(r->fam, 1) : 0;
     if (r->fam[0]) {
         /* Spellings that names.tsv lists as one family name are one. */
         int32_t g = match_strmap_get(&ctx->family, r->fam);
@@ -607,13 +614,16 @@ static int rule_keys(const mrec_t *r, int rule, int swapped, uint64_t *out)
             return 0;
         other = (uint64_t)r->date.year * 256 + (unsigned char)r->giv[0];
     }
-    len = coarse_str(r->fam, c);
-    if (len < 3) {
+    len = coarse_str(r->fam, c, 1);
+    /* The code itself and each code with one letter deleted: two codes
+     * one insertion, deletion or substitution apart share a key. */
+    {
         uint64_t k = mix64(mix64((uint64_t)match_hash32(c) + (uint64_t)rule * 0x100000001ULL) ^ other);
 
-        out[0] = k ? k : 1;
-        return 1;
+        out[n++] = k ? k : 1;
     }
+    if (len < 3)
+        return n;
     for (size_t i = 0; i < len; i++) {
         uint64_t k;
 
