@@ -855,7 +855,8 @@ static int initial_fits(char x, char first, const char *folded)
  * is the two strings' hashes, ordered (the measure is symmetric). */
 typedef struct jw_slot {
     uint64_t key; /* 0 = empty */
-    float value;  /* similarity */
+    double value; /* similarity, exactly as computed: a hit must give the
+                     same level as a miss, or results depend on threads */
 } jw_slot_t;
 
 #define JW_CACHE (1u << 14)
@@ -874,7 +875,7 @@ static double jw_cached(const char *a, uint64_t ha, const char *b, uint64_t hb)
         return c->value;
     v = match_jaro_winkler(a, b);
     c->key = k;
-    c->value = (float)v;
+    c->value = v;
     return v;
 }
 
@@ -1658,6 +1659,38 @@ static double field_ub(const match_index_t *ix, const mrec_t *a, int f)
     return ub;
 }
 
+/* Largest weight of field f over its levels from first on (0 at least:
+ * a missing value). */
+static double best_from(const match_index_t *ix, int f, int first)
+{
+    double ub = 0;
+
+    for (int l = first; l < nlevels[f]; l++)
+        if (ix->w[f][l] > ub)
+            ub = ix->w[f][l];
+    return ub;
+}
+
+/* Upper bound of the names' weight for the pair a, b: exact agreement is
+ * known from the hashes; anything else is at most the best lower level;
+ * the swapped reading at most the best levels without frequencies. */
+static double names_bound(const match_index_t *ix, const mrec_t *a, const mrec_t *b)
+{
+    double normal = 0, swapped = -1e9;
+
+    if (a->fam[0] && b->fam[0])
+        normal += same_name(a->hfam, b->hfam, a->grp & G_FAM, b->grp & G_FAM, a->sfam, b->sfam)
+                      ? field_ub(ix, a, MATCH_F_FAMILY)
+                      : best_from(ix, MATCH_F_FAMILY, 1);
+    if (a->giv[0] && b->giv[0])
+        normal += same_name(a->hgiv, b->hgiv, a->grp & G_GIV, b->grp & G_GIV, a->sgiv, b->sgiv)
+                      ? field_ub(ix, a, MATCH_F_GIVEN)
+                      : best_from(ix, MATCH_F_GIVEN, 1);
+    if (a->fam[0] && a->giv[0] && b->fam[0] && b->giv[0])
+        swapped = best_from(ix, MATCH_F_FAMILY, 0) + best_from(ix, MATCH_F_GIVEN, 0);
+    return normal > swapped ? normal : swapped;
+}
+
 /* An upper bound of the pair's weight from the fields that cost nothing
  * to compare, plus the most the names could add. */
 static double cheap_ub(const match_index_t *ix, const mhot_t *a, const mhot_t *b, double names_ub,
@@ -1714,7 +1747,7 @@ static int probe_run(worker_t *wk, size_t i, const slot_t *sl, int sw, int nodat
     for (uint32_t t = sl->len; t-- > 0;) {
         uint32_t j = run[t] & 0x7fffffffu, lo = (uint32_t)i, hi = j;
         int8_t lv[MATCH_NFIELDS];
-        double w, pr;
+        double w, pr, rest;
         int swp;
 
         if (j <= i) {
@@ -1737,8 +1770,11 @@ static int probe_run(worker_t *wk, size_t i, const slot_t *sl, int sw, int nodat
             continue;
         wk->stamp[j] = (uint32_t)(i + 1);
         wk->candidates++;
-        if (cheap_ub(ix, &ix->hot[i], &ix->hot[j], names_ub, fat_ub) < wmin)
+        rest = cheap_ub(ix, &ix->hot[i], &ix->hot[j], 0, fat_ub);
+        if (rest + names_ub < wmin)
             continue; /* cannot reach min_prob whatever the names */
+        if (rest + names_bound(ix, &ix->recs[i], &ix->recs[j]) < wmin)
+            continue; /* nor with the names as their hashes say */
         w = score(ix, &ix->recs[lo], &ix->recs[hi], lv, &swp, NULL);
         pr = prob_of(ix, w);
         if (pr >= wk->min_prob && keep_pair(wk, lo, hi, w, pr) != 0)
