@@ -1159,7 +1159,7 @@ static void estimate_u(match_index_t *ix, match_model_t *m)
 {
     double cnt[MATCH_NFIELDS][MATCH_MAXLEVELS] = {{0}}, tot[MATCH_NFIELDS] = {0};
     uint64_t seed = 0x2545f4914f6cdd1dULL;
-    size_t pairs = 1000000;
+    size_t pairs = 500000;
 
     for (size_t i = 0; i < pairs; i++) {
         size_t a = rng_next(&seed) % ix->n, b = rng_next(&seed) % ix->n;
@@ -1225,7 +1225,7 @@ static int train_rule(match_index_t *ix, int which, match_model_t *out, double *
             ;
         possible += (double)(j - i) * (double)(j - i - 1) / 2;
     }
-    keep = possible > 2e6 ? 2e6 / possible : 1.0;
+    keep = possible > 1e6 ? 1e6 / possible : 1.0;
     for (size_t i = 0, j; i < n; i = j) {
         for (j = i; j < n && e[j].key == e[i].key; j++)
             ;

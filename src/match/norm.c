@@ -20,7 +20,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
-#define CACHE_SLOTS 8192 /* per-thread cache of transliterations */
+#define CACHE_SLOTS 65536 /* per-thread cache of transliterations */
 
 typedef struct cache_slot {
     uint64_t hash; /* hash of raw */
