@@ -43,6 +43,7 @@ typedef struct mrec {
     char ginit;                        /* first letter of the given name as written in Latin */
     uint64_t sfam, sgiv, sfat, splace; /* 64-bit string hashes: equality, similarity cache */
     uint8_t grp;                       /* G_* bits: h* holds an equivalence group */
+    uint8_t removed;                   /* match_index_remove(): never a candidate */
     match_date_t date;                 /* birth date as known */
     char sex;                          /* 'm', 'f' or 0 */
 } mrec_t;
@@ -55,6 +56,7 @@ typedef struct mhot {
     int32_t place_id;      /* as in mrec_t */
     match_date_t date;     /* as in mrec_t */
     char sex;              /* as in mrec_t */
+    uint8_t removed;       /* as in mrec_t */
 } mhot_t;
 
 #define G_FAM 1
@@ -491,6 +493,16 @@ int match_index_add_many(match_index_t *ix, const match_input_t *in, size_t n, i
 size_t match_index_size(const match_index_t *ix)
 {
     return ix->n;
+}
+
+int match_index_remove(match_index_t *ix, size_t r)
+{
+    if (r >= ix->n)
+        return -1;
+    ix->recs[r].removed = 1;
+    if (ix->hot && r < ix->nbuilt)
+        ix->hot[r].removed = 1;
+    return 0;
 }
 
 size_t match_index_pending(const match_index_t *ix)
@@ -1372,7 +1384,7 @@ int match_index_build(match_index_t *ix, int threads)
     for (size_t r = 0; r < ix->n; r++) {
         const mrec_t *p = &ix->recs[r];
 
-        ix->hot[r] = (mhot_t){p->hfat, p->hplace, p->place_id, p->date, p->sex};
+        ix->hot[r] = (mhot_t){p->hfat, p->hplace, p->place_id, p->date, p->sex, p->removed};
     }
     if (!ix->model_set) {
         set_weights(ix); /* EM's pair scoring needs some weights for swaps */
@@ -1472,7 +1484,7 @@ static int consider(match_searcher_t *s, const mrec_t *q, size_t r, double min_p
     double fw[MATCH_NFIELDS], w;
     int sw;
 
-    if (seen(s, r))
+    if (seen(s, r) || ix->recs[r].removed)
         return 0;
     w = score(ix, q, &ix->recs[r], lv, &sw, fw);
     if (prob_of(ix, w) < min_prob)
@@ -1766,7 +1778,7 @@ static int probe_run(worker_t *wk, size_t i, const slot_t *sl, int sw, int nodat
             __builtin_prefetch(&ix->hot[ahead]);
             __builtin_prefetch(&wk->stamp[ahead]);
         }
-        if ((sw && (run[t] & 0x80000000u)) || wk->stamp[j] == i + 1)
+        if ((sw && (run[t] & 0x80000000u)) || wk->stamp[j] == i + 1 || ix->hot[j].removed)
             continue;
         wk->stamp[j] = (uint32_t)(i + 1);
         wk->candidates++;
@@ -1802,6 +1814,9 @@ static void *dedup_worker(void *p)
             wk->progress(wk->arg, from, ix->n);
         for (size_t i = from; i < to; i++) {
             const mrec_t *a = &ix->recs[i];
+
+            if (a->removed)
+                continue;
             double names_ub = field_ub(ix, a, MATCH_F_FAMILY) + field_ub(ix, a, MATCH_F_GIVEN);
             uint64_t keys[NBLOCK * 2 * MAXKEYS];
             uint8_t flags[NBLOCK * 2 * MAXKEYS]; /* 1 swapped, 2 date-less rule */
