@@ -27,6 +27,14 @@
  *   // an edit: match_index_remove(ix, r_old); r = match_index_add(ix, &in);
  *   // now and then (match_index_pending(ix) > 4096): match_index_build(ix, 2);
  *
+ * Review queue: match_dedup(ix, 0.5, 2, ...) returns every pair at or above
+ * 0.5; store those not yet decided (a rejected pair is filtered by the stored
+ * decision, so it is never proposed again) and explain each with
+ * match_index_pair() + match_explain() or the fields of match_hit_t.
+ * Probabilities: >= 0.9 "likely the same person" (pair precision about 0.97
+ * on the generated benchmark), 0.5-0.9 "possible" (worth a reviewer's look).
+ * Hit ids point into the index and stay valid until match_index_free().
+ *
  * Threads: the index is read-only after match_index_build(); queries from
  * several threads are safe, each with its own searcher. match_index_add()
  * and match_index_build() need exclusive access (hold a write lock).
