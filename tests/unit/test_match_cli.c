@@ -98,7 +98,8 @@ static void writes_pairs_and_clusters(void **state)
     assert_true(strncmp(p, "id_l,id_r,weight,probability,explanation\n", 41) == 0);
     assert_non_null(strstr(p, "\"k1\",\"k2\","));     /* the one person, two scripts */
     assert_null(strstr(p, "\"k3\""));                 /* nobody matches Karen */
-    assert_non_null(strstr(p, "family=exact"));
+    assert_non_null(strstr(p, "given=exact"));  /* Արամ = Арам */
+    assert_non_null(strstr(p, "birth=exact"));  /* 1971-03-14 = 14.03.1971 */
     assert_non_null(strstr(c, "\"k2\",\"k1\""));      /* k2 in k1's cluster */
     assert_non_null(strstr(c, "\"k3\",\"k3\""));
     assert_non_null(strstr(c, "\"k4\",\"k4\""));
