@@ -41,4 +41,4 @@ SET pg_trgm.similarity_threshold = 0.5;
 SQL
 end=$(date +%s.%N)
 { echo "id_l,id_r"; cat "$tmp/pairs.csv"; } > "$out"
-echo "postgresql peer: self-join of $(($(wc -l < "$in") - 1)) records in $(echo "$end - $start" | bc) s"
+echo "postgresql peer: self-join of $(($(wc -l < "$in") - 1)) records in $(awk "BEGIN { printf \"%.1f\", $end - $start }") s"

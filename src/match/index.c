@@ -10,6 +10,16 @@
  *   sex     0 same  1 different
  *   place   0 same settlement or spelling  1 close (JW >= 0.88)  2 different
  * A missing value on either side gives no level and weight 0.
+ *
+ * Blocking: each record gets keys under the rules of enum rule (coarse
+ * name codes: first letter then consonants, with the year, day and month,
+ * father, place or the other name's first letter), in both orientations of
+ * given and family name; keys of typo-prone family names also come with
+ * one letter deleted. Postings are sorted by key (radix sort) and found
+ * through an open-addressing table; a pair shares a key when one record's
+ * key as written equals the other's as written or swapped. Blocks larger
+ * than BLOCK_CAP are skipped in batch deduplication (the other keys still
+ * meet such pairs), which keeps candidates near-linear in the records.
  */
 #include "match.h"
 #include "match_int.h"
@@ -33,6 +43,7 @@ typedef struct mrec {
     char ginit;                        /* first letter of the given name as written in Latin */
     uint64_t sfam, sgiv, sfat, splace; /* 64-bit string hashes: equality, similarity cache */
     uint8_t grp;                       /* G_* bits: h* holds an equivalence group */
+    uint8_t removed;                   /* match_index_remove(): never a candidate */
     match_date_t date;                 /* birth date as known */
     char sex;                          /* 'm', 'f' or 0 */
 } mrec_t;
@@ -45,6 +56,7 @@ typedef struct mhot {
     int32_t place_id;      /* as in mrec_t */
     match_date_t date;     /* as in mrec_t */
     char sex;              /* as in mrec_t */
+    uint8_t removed;       /* as in mrec_t */
 } mhot_t;
 
 #define G_FAM 1
@@ -177,14 +189,17 @@ static int same_name(uint32_t ha, uint32_t hb, int ga, int gb, uint64_t sa, uint
  * letter, then consonants, the "ian" ending left out; a leading k-class
  * letter is dropped, as kh/x/h/g/gh all begin the same names in one
  * source or another (Khachatryan, Hachatrian, Xacatryan). */
-static size_t coarse_str(const char *w, char *c)
+static size_t coarse_str(const char *w, char *c, int family)
 {
     size_t n = strlen(w), k = 0, i = 0;
+    int suffix = 0;
 
     if (!n)
         return 0;
-    if (n > 4 && strcmp(w + n - 3, "ian") == 0)
+    if (n > 4 && strcmp(w + n - 3, "ian") == 0) {
         n -= 3;
+        suffix = 1;
+    }
     if (n > 2 && w[0] == 'k' && strchr("aeiou", w[1]))
         i = 1;
     c[k++] = w[i++];
@@ -196,15 +211,19 @@ static size_t coarse_str(const char *w, char *c)
         if (c[k - 1] != x)
             c[k++] = x;
     }
+    /* A family name ending in n without -ian is nearly always a -yan
+     * mistyped (Avagan, Tovmasan, Nersisain): code it as the stem. */
+    if (family && !suffix && k > 2 && c[k - 1] == 'n')
+        k--;
     c[k] = 0;
     return k;
 }
 
-static uint32_t coarse(const char *w)
+static uint32_t coarse(const char *w, int family)
 {
     char c[MATCH_KEYLEN];
 
-    if (!coarse_str(w, c))
+    if (!coarse_str(w, c, family))
         return 0;
     return match_hash32(c);
 }
@@ -246,10 +265,10 @@ static uint32_t given_hash(const match_ctx_t *ctx, const char *w, uint32_t *bloc
         *group = 1;
         /* Exact agreement by group; blocking by the group's canonical
          * form, which spellings outside the table usually share. */
-        *block = coarse(ctx->given_canon[g]);
+        *block = coarse(ctx->given_canon[g], 0);
         return (uint32_t)mix64((uint64_t)g + 77) | 1;
     }
-    *block = coarse(w);
+    *block = coarse(w, 0);
     return match_hash32(w);
 }
 
@@ -289,7 +308,7 @@ static int rec_from_input(const match_ctx_t *ctx, match_norm_t *nz, const match_
     }
     r->sfam = hash64(r->fam);
     r->hfam = r->fam[0] ? match_hash32(r->fam) : 0;
-    r->bfam = r->fam[0] ? coarse(r->fam) : 0;
+    r->bfam = r->fam[0] ? coarse(r->fam, 1) : 0;
     if (r->fam[0]) {
         /* Spellings that names.tsv lists as one family name are one. */
         int32_t g = match_strmap_get(&ctx->family, r->fam);
@@ -476,6 +495,16 @@ size_t match_index_size(const match_index_t *ix)
     return ix->n;
 }
 
+int match_index_remove(match_index_t *ix, size_t r)
+{
+    if (r >= ix->n)
+        return -1;
+    ix->recs[r].removed = 1;
+    if (ix->hot && r < ix->nbuilt)
+        ix->hot[r].removed = 1;
+    return 0;
+}
+
 size_t match_index_pending(const match_index_t *ix)
 {
     return ix->n - ix->nbuilt;
@@ -597,13 +626,16 @@ static int rule_keys(const mrec_t *r, int rule, int swapped, uint64_t *out)
             return 0;
         other = (uint64_t)r->date.year * 256 + (unsigned char)r->giv[0];
     }
-    len = coarse_str(r->fam, c);
-    if (len < 3) {
+    len = coarse_str(r->fam, c, 1);
+    /* The code itself and each code with one letter deleted: two codes
+     * one insertion, deletion or substitution apart share a key. */
+    {
         uint64_t k = mix64(mix64((uint64_t)match_hash32(c) + (uint64_t)rule * 0x100000001ULL) ^ other);
 
-        out[0] = k ? k : 1;
-        return 1;
+        out[n++] = k ? k : 1;
     }
+    if (len < 3)
+        return n;
     for (size_t i = 0; i < len; i++) {
         uint64_t k;
 
@@ -835,7 +867,8 @@ static int initial_fits(char x, char first, const char *folded)
  * is the two strings' hashes, ordered (the measure is symmetric). */
 typedef struct jw_slot {
     uint64_t key; /* 0 = empty */
-    float value;  /* similarity */
+    double value; /* similarity, exactly as computed: a hit must give the
+                     same level as a miss, or results depend on threads */
 } jw_slot_t;
 
 #define JW_CACHE (1u << 14)
@@ -854,7 +887,7 @@ static double jw_cached(const char *a, uint64_t ha, const char *b, uint64_t hb)
         return c->value;
     v = match_jaro_winkler(a, b);
     c->key = k;
-    c->value = (float)v;
+    c->value = v;
     return v;
 }
 
@@ -1138,7 +1171,7 @@ static void estimate_u(match_index_t *ix, match_model_t *m)
 {
     double cnt[MATCH_NFIELDS][MATCH_MAXLEVELS] = {{0}}, tot[MATCH_NFIELDS] = {0};
     uint64_t seed = 0x2545f4914f6cdd1dULL;
-    size_t pairs = 1000000;
+    size_t pairs = 500000;
 
     for (size_t i = 0; i < pairs; i++) {
         size_t a = rng_next(&seed) % ix->n, b = rng_next(&seed) % ix->n;
@@ -1204,7 +1237,7 @@ static int train_rule(match_index_t *ix, int which, match_model_t *out, double *
             ;
         possible += (double)(j - i) * (double)(j - i - 1) / 2;
     }
-    keep = possible > 2e6 ? 2e6 / possible : 1.0;
+    keep = possible > 1e6 ? 1e6 / possible : 1.0;
     for (size_t i = 0, j; i < n; i = j) {
         for (j = i; j < n && e[j].key == e[i].key; j++)
             ;
@@ -1351,7 +1384,7 @@ int match_index_build(match_index_t *ix, int threads)
     for (size_t r = 0; r < ix->n; r++) {
         const mrec_t *p = &ix->recs[r];
 
-        ix->hot[r] = (mhot_t){p->hfat, p->hplace, p->place_id, p->date, p->sex};
+        ix->hot[r] = (mhot_t){p->hfat, p->hplace, p->place_id, p->date, p->sex, p->removed};
     }
     if (!ix->model_set) {
         set_weights(ix); /* EM's pair scoring needs some weights for swaps */
@@ -1451,7 +1484,7 @@ static int consider(match_searcher_t *s, const mrec_t *q, size_t r, double min_p
     double fw[MATCH_NFIELDS], w;
     int sw;
 
-    if (seen(s, r))
+    if (seen(s, r) || ix->recs[r].removed)
         return 0;
     w = score(ix, q, &ix->recs[r], lv, &sw, fw);
     if (prob_of(ix, w) < min_prob)
@@ -1638,6 +1671,38 @@ static double field_ub(const match_index_t *ix, const mrec_t *a, int f)
     return ub;
 }
 
+/* Largest weight of field f over its levels from first on (0 at least:
+ * a missing value). */
+static double best_from(const match_index_t *ix, int f, int first)
+{
+    double ub = 0;
+
+    for (int l = first; l < nlevels[f]; l++)
+        if (ix->w[f][l] > ub)
+            ub = ix->w[f][l];
+    return ub;
+}
+
+/* Upper bound of the names' weight for the pair a, b: exact agreement is
+ * known from the hashes; anything else is at most the best lower level;
+ * the swapped reading at most the best levels without frequencies. */
+static double names_bound(const match_index_t *ix, const mrec_t *a, const mrec_t *b)
+{
+    double normal = 0, swapped = -1e9;
+
+    if (a->fam[0] && b->fam[0])
+        normal += same_name(a->hfam, b->hfam, a->grp & G_FAM, b->grp & G_FAM, a->sfam, b->sfam)
+                      ? field_ub(ix, a, MATCH_F_FAMILY)
+                      : best_from(ix, MATCH_F_FAMILY, 1);
+    if (a->giv[0] && b->giv[0])
+        normal += same_name(a->hgiv, b->hgiv, a->grp & G_GIV, b->grp & G_GIV, a->sgiv, b->sgiv)
+                      ? field_ub(ix, a, MATCH_F_GIVEN)
+                      : best_from(ix, MATCH_F_GIVEN, 1);
+    if (a->fam[0] && a->giv[0] && b->fam[0] && b->giv[0])
+        swapped = best_from(ix, MATCH_F_FAMILY, 0) + best_from(ix, MATCH_F_GIVEN, 0);
+    return normal > swapped ? normal : swapped;
+}
+
 /* An upper bound of the pair's weight from the fields that cost nothing
  * to compare, plus the most the names could add. */
 static double cheap_ub(const match_index_t *ix, const mhot_t *a, const mhot_t *b, double names_ub,
@@ -1664,12 +1729,80 @@ static double cheap_ub(const match_index_t *ix, const mhot_t *a, const mhot_t *b
     return w;
 }
 
+/* Keep a scored pair. 0, or -1 when memory ran out. */
+static int keep_pair(worker_t *wk, uint32_t lo, uint32_t hi, double w, double pr)
+{
+    if (wk->npairs == wk->cap) {
+        size_t cap = wk->cap ? wk->cap * 2 : 4096;
+        match_pair_t *np = realloc(wk->pairs, cap * sizeof *np);
+
+        if (!np)
+            return -1;
+        wk->pairs = np;
+        wk->cap = cap;
+    }
+    wk->pairs[wk->npairs++] = (match_pair_t){lo, hi, (float)w, (float)pr};
+    return 0;
+}
+
+/* Compare record i with the records of one run of postings. sw: i's key
+ * was built swapped (so swapped entries do not count); nodate: a key probed
+ * only by date-less records, which also meet earlier records. */
+static int probe_run(worker_t *wk, size_t i, const slot_t *sl, int sw, int nodate,
+                     double names_ub, double fat_ub, double wmin)
+{
+    const match_index_t *ix = wk->ix;
+    const uint32_t *run = ix->post + sl->start;
+
+    /* Entries of a key are in record order (the radix sort is stable):
+     * walk down from the end to the first record not after this one. */
+    for (uint32_t t = sl->len; t-- > 0;) {
+        uint32_t j = run[t] & 0x7fffffffu, lo = (uint32_t)i, hi = j;
+        int8_t lv[MATCH_NFIELDS];
+        double w, pr, rest;
+        int swp;
+
+        if (j <= i) {
+            /* A date-less record also meets earlier records that have a
+             * date (they do not probe these keys); a pair found twice is
+             * merged after the run. */
+            if (!nodate)
+                break;
+            if (j == i || !ix->hot[j].date.year)
+                continue;
+            lo = j, hi = (uint32_t)i;
+        }
+        if (t >= 8) { /* the loop is bound by memory: fetch ahead */
+            uint32_t ahead = run[t - 8] & 0x7fffffffu;
+
+            __builtin_prefetch(&ix->hot[ahead]);
+            __builtin_prefetch(&wk->stamp[ahead]);
+        }
+        if ((sw && (run[t] & 0x80000000u)) || wk->stamp[j] == i + 1 || ix->hot[j].removed)
+            continue;
+        wk->stamp[j] = (uint32_t)(i + 1);
+        wk->candidates++;
+        rest = cheap_ub(ix, &ix->hot[i], &ix->hot[j], 0, fat_ub);
+        if (rest + names_ub < wmin)
+            continue; /* cannot reach min_prob whatever the names */
+        if (rest + names_bound(ix, &ix->recs[i], &ix->recs[j]) < wmin)
+            continue; /* nor with the names as their hashes say */
+        w = score(ix, &ix->recs[lo], &ix->recs[hi], lv, &swp, NULL);
+        pr = prob_of(ix, w);
+        if (pr >= wk->min_prob && keep_pair(wk, lo, hi, w, pr) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static void *dedup_worker(void *p)
 {
     worker_t *wk = p;
     match_index_t *ix = wk->ix;
     const size_t chunk = 512;
     double wmin = log2(wk->min_prob / (1 - wk->min_prob)) - ix->prior - 1e-9;
+    double fat_ub = fmax(ix->w[MATCH_F_FATHER][1],
+                         fmax(ix->w[MATCH_F_FATHER][2], ix->w[MATCH_F_FATHER][3]));
 
     for (;;) {
         size_t from = __atomic_fetch_add(wk->next, chunk, __ATOMIC_RELAXED), to;
@@ -1681,11 +1814,12 @@ static void *dedup_worker(void *p)
             wk->progress(wk->arg, from, ix->n);
         for (size_t i = from; i < to; i++) {
             const mrec_t *a = &ix->recs[i];
-            double names_ub = field_ub(ix, a, MATCH_F_FAMILY) + field_ub(ix, a, MATCH_F_GIVEN);
-            double fat_ub = fmax(ix->w[MATCH_F_FATHER][1], fmax(ix->w[MATCH_F_FATHER][2], ix->w[MATCH_F_FATHER][3]));
 
+            if (a->removed)
+                continue;
+            double names_ub = field_ub(ix, a, MATCH_F_FAMILY) + field_ub(ix, a, MATCH_F_GIVEN);
             uint64_t keys[NBLOCK * 2 * MAXKEYS];
-            uint8_t kswap[NBLOCK * 2 * MAXKEYS];
+            uint8_t flags[NBLOCK * 2 * MAXKEYS]; /* 1 swapped, 2 date-less rule */
             int nk = 0;
 
             /* All keys first, their slots fetched ahead, then the runs. */
@@ -1694,74 +1828,25 @@ static void *dedup_worker(void *p)
                     int got = NODATE_RULE(rule) && a->date.year ? 0 : rule_keys(a, rule, sw, keys + nk);
 
                     for (int g = 0; g < got; g++) {
-                        kswap[nk + g] = (uint8_t)(sw | (NODATE_RULE(rule) ? 2 : 0));
+                        flags[nk + g] = (uint8_t)(sw | (NODATE_RULE(rule) ? 2 : 0));
                         __builtin_prefetch(&ix->slots[keys[nk + g] & (ix->nslots - 1)]);
                     }
                     nk += got;
                 }
-            {
-                  for (int kj = 0; kj < nk; kj++) {
-                    const slot_t *sl = find_slot(ix, keys[kj]);
-                    int sw = kswap[kj] & 1, nodate = kswap[kj] & 2;
+            for (int k = 0; k < nk; k++) {
+                const slot_t *sl = find_slot(ix, keys[k]);
 
-                    if (!sl)
-                        continue;
-                    if (sl->len > BLOCK_CAP) {
-                        wk->capped++;
-                        continue;
-                    }
-                    /* Entries of a key are in record order (the radix sort
-                     * is stable): walk down from the end to the first
-                     * record not after this one. */
-                    const uint32_t *run = ix->post + sl->start;
-
-                    for (uint32_t t = sl->len; t-- > 0;) {
-                        uint32_t j = run[t] & 0x7fffffffu, lo = (uint32_t)i, hi = j;
-                        int8_t lv[MATCH_NFIELDS];
-                        double w, pr;
-                        int swp;
-
-                        if (j <= i) {
-                            /* A record without a date also meets earlier ones
-                             * that have a date (they do not probe these keys);
-                             * a pair found twice is merged after the run. */
-                            if (!nodate)
-                                break;
-                            if (j == i || !ix->hot[j].date.year)
-                                continue;
-                            lo = j, hi = (uint32_t)i;
-                        }
-                        if (t >= 8) { /* the loop is bound by memory: fetch ahead */
-                            uint32_t ahead = run[t - 8] & 0x7fffffffu;
-
-                            __builtin_prefetch(&ix->hot[ahead]);
-                            __builtin_prefetch(&wk->stamp[ahead]);
-                        }
-                        if ((sw && (run[t] & 0x80000000u)) || wk->stamp[j] == i + 1)
-                            continue;
-                        wk->stamp[j] = (uint32_t)(i + 1);
-                        wk->candidates++;
-                        if (cheap_ub(ix, &ix->hot[i], &ix->hot[j], names_ub, fat_ub) < wmin)
-                            continue; /* cannot reach min_prob whatever the names */
-                        w = score(ix, &ix->recs[lo], &ix->recs[hi], lv, &swp, NULL);
-                        pr = prob_of(ix, w);
-                        if (pr < wk->min_prob)
-                            continue;
-                        if (wk->npairs == wk->cap) {
-                            size_t cap = wk->cap ? wk->cap * 2 : 4096;
-                            match_pair_t *np = realloc(wk->pairs, cap * sizeof *np);
-
-                            if (!np) {
-                                wk->failed = 1;
-                                return NULL;
-                            }
-                            wk->pairs = np;
-                            wk->cap = cap;
-                        }
-                        wk->pairs[wk->npairs++] = (match_pair_t){lo, hi, (float)w, (float)pr};
-                    }
-                  }
+                if (!sl)
+                    continue;
+                if (sl->len > BLOCK_CAP) {
+                    wk->capped++;
+                    continue;
                 }
+                if (probe_run(wk, i, sl, flags[k] & 1, flags[k] & 2, names_ub, fat_ub, wmin) != 0) {
+                    wk->failed = 1;
+                    return NULL;
+                }
+            }
         }
     }
     return NULL;

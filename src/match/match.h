@@ -23,7 +23,17 @@
  *   // name search typed in any script ("Оганесян Арам", "ovanesian a"):
  *   n = match_search(s, "Оганесян Арам", 20, hits);
  *   // then add the new person so later queries see it:
- *   match_index_add(ix, &in);   // visible at once (kept in a small tail)
+ *   long r = match_index_add(ix, &in);   // visible at once (a small tail)
+ *   // an edit: match_index_remove(ix, r_old); r = match_index_add(ix, &in);
+ *   // now and then (match_index_pending(ix) > 4096): match_index_build(ix, 2);
+ *
+ * Review queue: match_dedup(ix, 0.5, 2, ...) returns every pair at or above
+ * 0.5; store those not yet decided (a rejected pair is filtered by the stored
+ * decision, so it is never proposed again) and explain each with
+ * match_index_pair() + match_explain() or the fields of match_hit_t.
+ * Probabilities: >= 0.9 "likely the same person" (pair precision about 0.97
+ * on the generated benchmark), 0.5-0.9 "possible" (worth a reviewer's look).
+ * Hit ids point into the index and stay valid until match_index_free().
  *
  * Threads: the index is read-only after match_index_build(); queries from
  * several threads are safe, each with its own searcher. match_index_add()
@@ -138,6 +148,10 @@ long match_index_add(match_index_t *ix, const match_input_t *in);
 int match_index_add_many(match_index_t *ix, const match_input_t *in, size_t n, int threads);
 /* Number of records. */
 size_t match_index_size(const match_index_t *ix);
+/* Take record r out of every later query, search and dedup (its number
+ * and id stay; numbers are never reused). An edited person is removed and
+ * added again. Needs exclusive access like match_index_add. 0 or -1. */
+int match_index_remove(match_index_t *ix, size_t r);
 /* Records added since the last build (searched linearly): rebuild when
  * this passes a few thousand, e.g. from a background job. */
 size_t match_index_pending(const match_index_t *ix);

@@ -20,7 +20,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
-#define CACHE_SLOTS 8192 /* per-thread cache of transliterations */
+#define CACHE_SLOTS 65536 /* per-thread cache of transliterations */
 
 typedef struct cache_slot {
     uint64_t hash; /* hash of raw */
@@ -337,8 +337,11 @@ void match_fold_word(const char *word, char *out, size_t cap)
         char c;
         size_t adv = 2;
 
+        /* ջ is j (BGN), dzh (Russian дж) or c (Azerbaijani); ձ is dz (BGN,
+         * Russian дз) but j in the Hübschmann-Meillet system: one class
+         * with ts (ծ, ց), as sources confuse all four. */
         if (!strncmp(p, "dzh", 3))
-            c = 'j', adv = 3;
+            c = 'c', adv = 3;
         else if (!strncmp(p, "tch", 3))
             c = 'q', adv = 3;
         else if (!strncmp(p, "kh", 2) || !strncmp(p, "gh", 2))
@@ -367,6 +370,7 @@ void match_fold_word(const char *word, char *out, size_t cap)
             case 'd': c = 't'; break;
             case 'g': case 'q': case 'x': case 'h': c = 'k'; break;
             case 'w': c = 'v'; break;
+            case 'j': c = 'c'; break;
             default: c = *p; break;
             }
         }

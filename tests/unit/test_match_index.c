@@ -171,6 +171,10 @@ static void records_added_after_build_are_found(void **state)
     n = match_query(s, &q, 3, 0.5, hits);
     assert_int_equal(n, 1);
     assert_string_equal(hits[0].id, "f1");
+    /* Removed (e.g. before re-adding an edited record): never found again. */
+    assert_int_equal(match_index_remove(ix, NFIX), 0);
+    assert_int_equal(match_query(s, &q, 3, 0.5, hits), 0);
+    assert_int_equal(match_index_remove(ix, NFIX + 1), -1);
     match_searcher_free(s);
     match_index_free(ix);
 }
@@ -231,6 +235,12 @@ static void dedup_groups_the_fixture(void **state)
     assert_int_equal(cl[1], cl[0]); /* Оганесян = Հովհաննիսյան */
     assert_int_equal(cl[7], cl[6]); /* Мария Казарян = Մարիամ Ղազարյան */
     assert_int_equal(cl[10], cl[9]); /* Григорий = Գրիգոր */
+    free(pairs);
+    /* A removed record takes no part in dedup. */
+    assert_int_equal(match_index_remove(ix, 1), 0);
+    assert_int_equal(match_dedup(ix, 0.5, 2, NULL, NULL, &pairs, &np, &st), 0);
+    for (size_t i = 0; i < np; i++)
+        assert_true(pairs[i].a != 1 && pairs[i].b != 1);
     free(pairs);
     match_index_free(ix);
 }
