@@ -75,11 +75,18 @@ static int person_prepare(dom_ctx_t *c, json_t *rec, rec_val_t *v, int creating,
     const char *script;
     int i;
 
-    (void)c;
-    (void)creating;
     if (!str(rec, "given_name") && !str(rec, "family_name")) {
         dom_fail(err, DOM_INVALID, "family_name", "a person needs a given name or a family name");
         return -1;
+    }
+    if (!creating && str(rec, "id")) {
+        /* The head of a household stays a member until another is named. */
+        long long self = rec_key(c->db, "persons", str(rec, "id"));
+        long long headed = self ? store_household_headed_by(c->db, self) : 0;
+        if (headed && (!str(rec, "household") || rec_key(c->db, "households", str(rec, "household")) != headed)) {
+            dom_fail(err, DOM_CONFLICT, "household", "this person heads their household: name another head first");
+            return -1;
+        }
     }
     if (str(rec, "relation_to_head") && !str(rec, "household")) {
         dom_fail(err, DOM_INVALID, "relation_to_head", "relation_to_head needs a household");

@@ -46,8 +46,14 @@ void dom_err_clear(dom_err_t *err)
 /* Members every record carries that a client may send back unchanged. */
 static int is_common_member(const char *k)
 {
+    /* Also what reads add beside the fields (members of a household, a
+     * case's moves, a person's likely duplicates...): a client sending a
+     * record back as it read it is not refused for them. */
     static const char *const common[] = {"id", "number", "version", "created_at", "created_by",
-                                         "updated_at", "updated_by", "organisation", "protected", NULL};
+                                         "updated_at", "updated_by", "organisation", "protected",
+                                         "size", "members", "allowed_moves", "transitions",
+                                         "days_to_arrival", "duplicates", "events", "matches",
+                                         "matching_engine", NULL};
 
     for (int i = 0; common[i]; i++)
         if (strcmp(k, common[i]) == 0)

@@ -518,12 +518,20 @@ static int csrf_ok(http_req_t *r)
     return p && strcmp(p + 3, host) == 0;
 }
 
+/* application/json or application/merge-patch+json, with parameters
+ * (; charset=utf-8) but nothing glued on (application/jsonx). */
 static int is_json_type(const char *ct)
 {
+    static const char *const types[] = {"application/json", "application/merge-patch+json"};
+
     if (!ct)
         return 0;
-    return strncasecmp(ct, "application/json", 16) == 0 ||
-           strncasecmp(ct, "application/merge-patch+json", 28) == 0;
+    for (int i = 0; i < 2; i++) {
+        size_t n = strlen(types[i]);
+        if (strncasecmp(ct, types[i], n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' '))
+            return 1;
+    }
+    return 0;
 }
 
 /* Finds the first query parameter whose name or value is not UTF-8 text:

@@ -36,6 +36,20 @@ int store_person_words(sqlite3 *db, long long id, const char *const *words, int 
     return rc == SQLITE_DONE || n == 0 ? SQLITE_OK : rc;
 }
 
+long long store_household_headed_by(sqlite3 *db, long long person_id)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT id FROM households WHERE head_person_id = ?");
+    long long h = 0;
+
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, person_id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        h = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return h;
+}
+
 long long store_household_of(sqlite3 *db, long long person_id)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT household_id FROM persons WHERE id = ?");

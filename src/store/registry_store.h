@@ -11,6 +11,8 @@
 
 /* Replace the search words of person id with words[0..n). */
 int store_person_words(sqlite3 *db, long long id, const char *const *words, int n);
+/* The household that person id heads, or 0. */
+long long store_household_headed_by(sqlite3 *db, long long person_id);
 /* The household key of person id, or 0. */
 long long store_household_of(sqlite3 *db, long long person_id);
 /* Members of household id: [{id, number, given_name, family_name, patronymic,

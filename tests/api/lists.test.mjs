@@ -230,11 +230,16 @@ test('q= in Armenian and in Latin finds the same persons (shared fold "petrosyan
 
 test('q= in Cyrillic finds the persons written in Cyrillic (fold "petrosan")', async () => {
   const ru = await search('Петросян');
-  sameSet(idSet(ru), idSet(await search('Petrosan')), 'Cyrillic Петросян and Latin Petrosan share a fold');
   const stored = uuids(`SELECT uuid ${ACTIVE} AND family_name = 'Петросян'`);
   assert.ok(stored.length > 10, 'the demo has Петросян in Cyrillic');
+  // Cyrillic Петросян and Latin Petrosan share a fold: both find every
+  // stored Петросян (the matcher may add other spellings to either).
   const found = idSet(ru);
-  for (const u of stored) assert.ok(found.has(u), `a stored Петросян was not found: ${u}`);
+  const latin = idSet(await search('Petrosan'));
+  for (const u of stored) {
+    assert.ok(found.has(u), `a stored Петросян was not found: ${u}`);
+    assert.ok(latin.has(u), `a stored Петросян was not found as Petrosan: ${u}`);
+  }
   assert.ok(ru.some((p) => p.name_script === 'cyrl'));
 });
 
