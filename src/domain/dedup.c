@@ -33,6 +33,85 @@ static struct {
     match_index_t   *req_ix; /* sought persons of open tracing requests */
 } g = {PTHREAD_RWLOCK_INITIALIZER, NULL, NULL, NULL};
 
+/* uuid -> the record number of a person's latest version in g.ix, so an
+ * edit replaces the old version instead of adding beside it. Open
+ * addressing; the uuid strings belong to the index. Under g.lock. */
+static struct {
+    const char **uuid;
+    size_t      *rec;
+    size_t       cap, n;
+} where;
+
+#define REBUILD_PENDING 20000 /* fold the tail into the postings past this */
+
+static size_t slot_of(const char *uuid, size_t cap)
+{
+    size_t h = 1469598103934665603UL;
+
+    for (const unsigned char *p = (const unsigned char *)uuid; *p; p++)
+        h = (h ^ *p) * 1099511628211UL;
+    return h & (cap - 1);
+}
+
+static void where_set(const char *uuid, size_t rec);
+
+static int where_grow(void)
+{
+    size_t cap = where.cap ? where.cap * 2 : 1024;
+    const char **u = calloc(cap, sizeof *u);
+    size_t *r = calloc(cap, sizeof *r);
+    const char **old_u = where.uuid;
+    size_t *old_r = where.rec, old_cap = where.cap;
+
+    if (!u || !r) {
+        free(u);
+        free(r);
+        return -1;
+    }
+    where.uuid = u;
+    where.rec = r;
+    where.cap = cap;
+    where.n = 0;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old_u[i])
+            where_set(old_u[i], old_r[i]);
+    free(old_u);
+    free(old_r);
+    return 0;
+}
+
+static void where_set(const char *uuid, size_t rec)
+{
+    size_t i;
+
+    if ((where.n + 1) * 2 > where.cap && where_grow() != 0)
+        return;
+    for (i = slot_of(uuid, where.cap); where.uuid[i] && strcmp(where.uuid[i], uuid) != 0; i = (i + 1) & (where.cap - 1))
+        ;
+    if (!where.uuid[i])
+        where.n++;
+    where.uuid[i] = uuid;
+    where.rec[i] = rec;
+}
+
+/* The record number of uuid, or -1. */
+static long where_get(const char *uuid)
+{
+    if (!where.cap)
+        return -1;
+    for (size_t i = slot_of(uuid, where.cap); where.uuid[i]; i = (i + 1) & (where.cap - 1))
+        if (strcmp(where.uuid[i], uuid) == 0)
+            return (long)where.rec[i];
+    return -1;
+}
+
+static void where_free(void)
+{
+    free(where.uuid);
+    free(where.rec);
+    memset(&where, 0, sizeof where);
+}
+
 /* A worker's searchers, one per index (dom_ctx_t.matcher). */
 typedef struct searchers {
     match_searcher_t *persons;
@@ -84,6 +163,8 @@ int dedup_start(sqlite3 *db, int threads, char *err, size_t n)
     g.ctx = ctx;
     g.ix = ix;
     g.req_ix = req;
+    for (size_t r = 0; r < match_index_size(ix); r++)
+        where_set(match_index_id(ix, r), r);
     pthread_rwlock_unlock(&g.lock);
     tracing_set_engine(dedup_query);
     return 0;
@@ -93,6 +174,7 @@ void dedup_stop(void)
 {
     tracing_set_engine(NULL);
     pthread_rwlock_wrlock(&g.lock);
+    where_free();
     match_index_free(g.ix);
     match_index_free(g.req_ix);
     match_ctx_free(g.ctx);
@@ -315,13 +397,36 @@ void dedup_after_write(dom_ctx_t *c, long long id, json_t *out)
     if (!c->matcher)
         return;
     if (store_person_for_matching(c->db, id, &row) == 0) {
+        const char *status = json_string_value(json_object_get(out, "record_status"));
+        int active = !status || strcmp(status, "active") == 0;
+        long old;
+
         to_input(&row, &in);
         pthread_rwlock_wrlock(&g.lock);
-        if (g.ix)
-            match_index_add(g.ix, &in);
+        if (g.ix) {
+            /* An edit replaces the person's previous version; a closed or
+             * merged person leaves the index. */
+            if ((old = where_get(row.uuid)) >= 0)
+                match_index_remove(g.ix, (size_t)old);
+            if (active) {
+                long r = match_index_add(g.ix, &in);
+                if (r >= 0)
+                    where_set(match_index_id(g.ix, (size_t)r), (size_t)r);
+            }
+            if (match_index_pending(g.ix) > REBUILD_PENDING) {
+                /* Fold the tail into the postings, keeping the model. */
+                match_model_t m = *match_index_model(g.ix);
+                match_index_set_model(g.ix, &m);
+                if (match_index_build(g.ix, 2) != 0)
+                    log_error("the person matcher could not be rebuilt");
+            }
+        }
         pthread_rwlock_unlock(&g.lock);
-        trace_person(c, &in);
+        if (active)
+            trace_person(c, &in);
         store_match_row_free(&row);
+        if (!active)
+            return;
     }
     json_object_set_new(out, "duplicates", dedup_candidates(c, id));
 }

@@ -122,7 +122,19 @@ struct match_index {
     double w[MATCH_NFIELDS][MATCH_MAXLEVELS]; /* log2(m/u) */
     double log2m[MATCH_NFIELDS][MATCH_MAXLEVELS];
     double prior;                   /* log2(lambda / (1 - lambda)) */
+    /* Records added after the build, found through their keys like built
+     * ones: a chained hash of (key -> record), rebuilt into the postings at
+     * the next build. */
+    struct tailent {
+        uint64_t key;
+        uint32_t rec;               /* record number, top bit: swapped key */
+        uint32_t next;              /* next entry in the chain, or 0 */
+    } *tail;                        /* entry 0 unused (0 ends a chain) */
+    size_t ntail, captail;
+    uint32_t *tailhead;             /* chain heads, TAIL_SLOTS of them */
 };
+
+#define TAIL_SLOTS 65536
 
 static const char *field_names[MATCH_NFIELDS] = {"family", "given", "father", "birth", "sex", "place"};
 static const char *level_names[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
@@ -372,10 +384,48 @@ void match_index_free(match_index_t *ix)
     free(ix->hot);
     free(ix->post);
     free(ix->slots);
+    free(ix->tail);
+    free(ix->tailhead);
     tf_free(&ix->tf_fam);
     tf_free(&ix->tf_giv);
     match_norm_free(ix->nz);
     free(ix);
+}
+
+static int rule_keys(const mrec_t *r, int rule, int swapped, uint64_t *out);
+
+/* Put every blocking key of record rec (built already) into the tail. */
+static int tail_add(match_index_t *ix, size_t rec)
+{
+    if (!ix->tailhead) {
+        ix->tailhead = calloc(TAIL_SLOTS, sizeof *ix->tailhead);
+        if (!ix->tailhead)
+            return -1;
+    }
+    for (int rule = 0; rule < NRULES; rule++)
+        for (int sw = 0; sw < 2; sw++) {
+            uint64_t keys[MATCH_KEYLEN + 1];
+            int nk = rule_keys(&ix->recs[rec], rule, sw, keys);
+
+            for (int j = 0; j < nk; j++) {
+                uint32_t h = (uint32_t)(keys[j] & (TAIL_SLOTS - 1));
+                if (ix->ntail + 1 >= ix->captail) {
+                    size_t cap = ix->captail ? ix->captail * 2 : 4096;
+                    struct tailent *t = realloc(ix->tail, cap * sizeof *t);
+                    if (!t)
+                        return -1;
+                    ix->tail = t;
+                    ix->captail = cap;
+                    if (ix->ntail == 0)
+                        ix->ntail = 1; /* entry 0 ends chains */
+                }
+                if (ix->ntail == 0)
+                    ix->ntail = 1;
+                ix->tail[ix->ntail] = (struct tailent){keys[j], (uint32_t)rec | (sw ? 0x80000000u : 0), ix->tailhead[h]};
+                ix->tailhead[h] = (uint32_t)ix->ntail++;
+            }
+        }
+    return 0;
 }
 
 long match_index_add(match_index_t *ix, const match_input_t *in)
@@ -404,6 +454,10 @@ long match_index_add(match_index_t *ix, const match_input_t *in)
     if (!ix->ids[ix->n])
         return -1;
     ix->recs[ix->n] = r;
+    if (ix->slots && tail_add(ix, ix->n) != 0) {
+        free(ix->ids[ix->n]);
+        return -1;
+    }
     return (long)ix->n++;
 }
 
@@ -765,6 +819,10 @@ static int build_postings(match_index_t *ix)
         ix->post[i] = e[i].rec | (e[i].swapped ? 0x80000000u : 0);
     free(e);
     ix->nbuilt = ix->n;
+    /* Every record is in the postings now: the tail starts empty. */
+    ix->ntail = 0;
+    if (ix->tailhead)
+        memset(ix->tailhead, 0, TAIL_SLOTS * sizeof *ix->tailhead);
     return 0;
 }
 
@@ -1527,15 +1585,21 @@ static int gather(match_searcher_t *s, const mrec_t *q, int r0, int r1, size_t c
                 }
             }
         }
-    /* Records added since the last build: compare keys one by one. */
-    for (size_t r = ix->nbuilt; r < ix->n; r++) {
-        int hit = 0;
+    /* Records added since the last build, through the tail's keys. */
+    if (ix->ntail)
+        for (int rule = r0; rule < r1; rule++)
+            for (int sw = 0; sw < 2; sw++) {
+                uint64_t keys[MAXKEYS];
+                int nk = rule_keys(q, rule, sw, keys);
 
-        for (int rule = r0; rule < r1 && !hit; rule++)
-            hit = shared_key(q, &ix->recs[r], rule) != 0;
-        if (hit && consider(s, q, r, min_prob) != 0)
-            return -1;
-    }
+                for (int j = 0; j < nk; j++)
+                    for (uint32_t t = ix->tailhead[keys[j] & (TAIL_SLOTS - 1)]; t; t = ix->tail[t].next) {
+                        if (ix->tail[t].key != keys[j] || (sw && (ix->tail[t].rec & 0x80000000u)))
+                            continue;
+                        if (consider(s, q, ix->tail[t].rec & 0x7fffffffu, min_prob) != 0)
+                            return -1;
+                    }
+            }
     return 0;
 }
 
