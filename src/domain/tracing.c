@@ -213,7 +213,9 @@ int tracing_find_candidates(dom_ctx_t *c, long long id, dom_err_t *err)
         long long mid = 0;
         int rc;
 
+        /* Tracing searches only persons who consented to tracing. */
         if (!p || strcmp(str(p, "record_status") ? str(p, "record_status") : "", "active") != 0 ||
+            !json_is_true(json_object_get(p, "consent_tracing")) ||
             (str(req, "inquirer_person") && strcmp(str(req, "inquirer_person"), str(p, "id")) == 0)) {
             json_decref(p);
             continue;

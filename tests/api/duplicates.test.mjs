@@ -146,6 +146,13 @@ test('a tracing request sees a person registered after it', async () => {
   });
   assert.equal(req.status, 201, req.text);
   assert.equal(req.json.matching_engine, 'connected');
+  // The same woman registered without consent to tracing is never offered.
+  const silent = await env.api('POST', '/api/v1/persons', {
+    body: { given_name: 'Gayane', family_name: 'Mkrtchyan', sex: 'female', birth_date: '1985-11-03', source: 'test (synthetic)' },
+  });
+  assert.equal(silent.status, 201, silent.text);
+  const before = await env.api('GET', `/api/v1/tracing-requests/${req.json.id}`);
+  assert.equal(JSON.stringify(before.json.matches).includes(silent.json.id), false, 'a person without consent was offered');
   const p = await env.api('POST', '/api/v1/persons', {
     body: { given_name: 'Գայանե', family_name: 'Մկրտչյան', sex: 'female', birth_date: '1985-11-03', consent_tracing: true,
       consent_date: '2024-01-10', source: 'test (synthetic)' },

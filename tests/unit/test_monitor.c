@@ -588,8 +588,14 @@ static void tracing_candidates_appear_when_the_person_is_registered_later(void *
                                 " \"sought_family\": \"Latecomeryan\", \"sought_age\": 40}");
     assert_string_equal(status_of(t, "status"), "open");
     assert_int_equal(json_array_size(json_object_get(t, "matches")), 0);
-    /* The person is registered later; the registry tells tracing. */
+    /* Someone of that name who did not consent to tracing is never a
+     * candidate (data protection: tracing searches consenting records). */
     p = create(f, &dom_person, "{\"given_name\": \"Lategiven\", \"family_name\": \"Latecomeryan\"}");
+    assert_int_equal(tracing_record_written(&f->c, "person", rec_key(f->c.db, "persons", id_of(p)), &err), 0);
+    json_decref(p);
+    /* The person is registered later, with consent; the registry tells tracing. */
+    p = create(f, &dom_person, "{\"given_name\": \"Lategiven\", \"family_name\": \"Latecomeryan\","
+                               " \"consent_tracing\": true, \"consent_date\": \"2024-01-10\"}");
     assert_int_equal(tracing_record_written(&f->c, "person", rec_key(f->c.db, "persons", id_of(p)), &err), 2);
     got = must(dom_get(&f->c, &dom_tracing, id_of(t), &err), &err);
     assert_string_equal(status_of(got, "status"), "potential_match");
