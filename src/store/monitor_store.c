@@ -107,34 +107,6 @@ static json_t *child_row(sqlite3_stmt *st, const mstore_child_t *ch)
     return o;
 }
 
-/* Bind v of f at i; protected values are sealed for the row's uuid
- * (these columns are listed in store/protected.c). */
-static int bind_child(sqlite3_stmt *st, int i, const rec_field_t *f, const rec_val_t *v, const char *uuid)
-{
-    if (v->null)
-        return sqlite3_bind_null(st, i);
-    if (f->flags & RF_PROTECTED) {
-        unsigned char *sealed;
-        size_t n;
-
-        if (crypt_seal(uuid, f->column, v->s, strlen(v->s), &sealed, &n) != 0) {
-            log_error("cannot seal a protected field: no key loaded");
-            return SQLITE_ERROR;
-        }
-        return sqlite3_bind_blob(st, i, sealed, (int)n, free);
-    }
-    switch (f->type) {
-    case RT_INT:
-    case RT_BOOL:
-    case RT_REF:
-        return sqlite3_bind_int64(st, i, v->i);
-    case RT_REAL:
-        return sqlite3_bind_double(st, i, v->d);
-    default:
-        return sqlite3_bind_text(st, i, v->s, -1, SQLITE_TRANSIENT);
-    }
-}
-
 int mstore_child_insert(sqlite3 *db, const mstore_child_t *ch, long long parent, const rec_val_t *v,
                         long long user_id, const char *now, long long *id, char *uuid_out)
 {
@@ -177,7 +149,7 @@ int mstore_child_insert(sqlite3 *db, const mstore_child_t *ch, long long parent,
     }
     for (int i = 0; i < ch->nfields; i++)
         if (v[i].set && !(ch->fields[i].flags & RF_VIRTUAL) &&
-            bind_child(st, n++, &ch->fields[i], &v[i], uuid_out) != SQLITE_OK) {
+            rec_bind_value(st, n++, &ch->fields[i], &v[i], uuid_out) != SQLITE_OK) {
             sqlite3_finalize(st);
             return SQLITE_ERROR;
         }
@@ -235,7 +207,7 @@ int mstore_child_update(sqlite3 *db, const mstore_child_t *ch, long long id, con
         return SQLITE_ERROR;
     for (int i = 0; i < ch->nfields; i++)
         if (v[i].set && !(ch->fields[i].flags & RF_VIRTUAL) &&
-            bind_child(st, n++, &ch->fields[i], &v[i], uuid) != SQLITE_OK) {
+            rec_bind_value(st, n++, &ch->fields[i], &v[i], uuid) != SQLITE_OK) {
             sqlite3_finalize(st);
             return SQLITE_ERROR;
         }

@@ -224,7 +224,7 @@ done:
 
 /* Bind value v of field f at position i; protected values are sealed for
  * the record uuid. Returns an SQLite code. */
-static int bind_val(sqlite3_stmt *st, int i, const rec_field_t *f, const rec_val_t *v, const char *uuid)
+int rec_bind_value(sqlite3_stmt *st, int i, const rec_field_t *f, const rec_val_t *v, const char *uuid)
 {
     if (v->null)
         return sqlite3_bind_null(st, i);
@@ -316,7 +316,7 @@ int rec_insert(sqlite3 *db, const rec_entity_t *e, const rec_val_t *v, const rec
         n++;
     }
     for (int i = 0; i < e->nfields; i++)
-        if (writable(&e->fields[i], &v[i]) && bind_val(st, n++, &e->fields[i], &v[i], uuid) != SQLITE_OK) {
+        if (writable(&e->fields[i], &v[i]) && rec_bind_value(st, n++, &e->fields[i], &v[i], uuid) != SQLITE_OK) {
             db_done(st);
             return SQLITE_ERROR;
         }
@@ -359,7 +359,7 @@ int rec_update(sqlite3 *db, const rec_entity_t *e, long long id, long long versi
         sqlite3_bind_int64(st, n, a->user_id);
     n++;
     for (int i = 0; i < e->nfields; i++)
-        if (writable(&e->fields[i], &v[i]) && bind_val(st, n++, &e->fields[i], &v[i], uuid) != SQLITE_OK) {
+        if (writable(&e->fields[i], &v[i]) && rec_bind_value(st, n++, &e->fields[i], &v[i], uuid) != SQLITE_OK) {
             db_done(st);
             free(uuid);
             return SQLITE_ERROR;

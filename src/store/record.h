@@ -89,6 +89,10 @@ void rec_vals_free(const rec_entity_t *e, rec_val_t *v);
 /* Index of the field called name, or -1. */
 int rec_field_index(const rec_entity_t *e, const char *name);
 
+/* Bind value v of field f at position i of st; a protected value is sealed
+ * for the record uuid (and column). Returns an SQLite code. */
+int rec_bind_value(sqlite3_stmt *st, int i, const rec_field_t *f, const rec_val_t *v, const char *uuid);
+
 /* Key of the record with this uuid in table, or 0. */
 long long rec_key(sqlite3 *db, const char *table, const char *uuid);
 /* The key of the record with this uuid when a reader of organisation
