@@ -41,7 +41,7 @@ static char *dup_col(sqlite3_stmt *st, int c)
 
 int store_person_for_matching(sqlite3 *db, long long id, store_match_row_t *out)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT " MATCH_COLS " FROM persons p WHERE p.id = ?");
+    sqlite3_stmt *st = db_cached(db, "SELECT " MATCH_COLS " FROM persons p WHERE p.id = ?");
     int found = -1;
 
     memset(out, 0, sizeof *out);
@@ -58,7 +58,7 @@ int store_person_for_matching(sqlite3 *db, long long id, store_match_row_t *out)
         out->sex = dup_col(st, 6);
         found = 0;
     }
-    sqlite3_finalize(st);
+    db_done(st);
     return found;
 }
 
@@ -97,7 +97,7 @@ int store_requests_for_matching(sqlite3 *db, void (*fn)(void *cls, const store_m
 
 int store_request_for_matching(sqlite3 *db, long long id, store_match_row_t *out)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT " REQUEST_COLS " FROM tracing_requests r WHERE r.id = ?");
+    sqlite3_stmt *st = db_cached(db, "SELECT " REQUEST_COLS " FROM tracing_requests r WHERE r.id = ?");
     int found = -1;
 
     memset(out, 0, sizeof *out);
@@ -114,14 +114,14 @@ int store_request_for_matching(sqlite3 *db, long long id, store_match_row_t *out
         out->sex = dup_col(st, 6);
         found = 0;
     }
-    sqlite3_finalize(st);
+    db_done(st);
     return found;
 }
 
 int store_pair_propose(sqlite3 *db, long long a, long long b, double weight, double prob, const char *explanation,
                        const char *now)
 {
-    sqlite3_stmt *st = db_prepare(db, "INSERT OR IGNORE INTO person_pairs (uuid, left_id, right_id, weight, probability,"
+    sqlite3_stmt *st = db_cached(db, "INSERT OR IGNORE INTO person_pairs (uuid, left_id, right_id, weight, probability,"
                                       " explanation, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)");
     char uuid[UUID_STR];
     int rc;
@@ -137,7 +137,7 @@ int store_pair_propose(sqlite3 *db, long long a, long long b, double weight, dou
     db_bind_text(st, 6, explanation);
     db_bind_text(st, 7, now);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    db_done(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 

@@ -11,17 +11,17 @@
 
 int store_person_words(sqlite3 *db, long long id, const char *const *words, int n)
 {
-    sqlite3_stmt *st = db_prepare(db, "DELETE FROM person_name_tokens WHERE person_id = ?");
+    sqlite3_stmt *st = db_cached(db, "DELETE FROM person_name_tokens WHERE person_id = ?");
     int rc;
 
     if (!st)
         return SQLITE_ERROR;
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    db_done(st);
     if (rc != SQLITE_DONE)
         return rc;
-    st = db_prepare(db, "INSERT OR IGNORE INTO person_name_tokens (person_id, token) VALUES (?, ?)");
+    st = db_cached(db, "INSERT OR IGNORE INTO person_name_tokens (person_id, token) VALUES (?, ?)");
     if (!st)
         return SQLITE_ERROR;
     for (int i = 0; i < n; i++) {
@@ -32,13 +32,13 @@ int store_person_words(sqlite3 *db, long long id, const char *const *words, int 
         if (rc != SQLITE_DONE)
             break;
     }
-    sqlite3_finalize(st);
+    db_done(st);
     return rc == SQLITE_DONE || n == 0 ? SQLITE_OK : rc;
 }
 
 long long store_household_headed_by(sqlite3 *db, long long person_id)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT id FROM households WHERE head_person_id = ?");
+    sqlite3_stmt *st = db_cached(db, "SELECT id FROM households WHERE head_person_id = ?");
     long long h = 0;
 
     if (!st)
@@ -46,13 +46,13 @@ long long store_household_headed_by(sqlite3 *db, long long person_id)
     sqlite3_bind_int64(st, 1, person_id);
     if (sqlite3_step(st) == SQLITE_ROW)
         h = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    db_done(st);
     return h;
 }
 
 long long store_household_of(sqlite3 *db, long long person_id)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT household_id FROM persons WHERE id = ?");
+    sqlite3_stmt *st = db_cached(db, "SELECT household_id FROM persons WHERE id = ?");
     long long h = 0;
 
     if (!st)
@@ -60,7 +60,7 @@ long long store_household_of(sqlite3 *db, long long person_id)
     sqlite3_bind_int64(st, 1, person_id);
     if (sqlite3_step(st) == SQLITE_ROW)
         h = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    db_done(st);
     return h;
 }
 
@@ -72,7 +72,7 @@ static json_t *text_or_null(sqlite3_stmt *st, int c)
 
 json_t *store_household_members(sqlite3 *db, long long id, long long viewer_org)
 {
-    sqlite3_stmt *st = db_prepare(db,
+    sqlite3_stmt *st = db_cached(db,
         "SELECT uuid, number, given_name, family_name, patronymic, sex, birth_date, relation_to_head"
         " FROM persons WHERE household_id = ? AND record_status = 'active'"
         " AND (? < 0 OR restricted = 0 OR organisation_id = ?)"
@@ -92,7 +92,7 @@ json_t *store_household_members(sqlite3 *db, long long id, long long viewer_org)
             json_object_set_new(o, keys[i], text_or_null(st, i));
         json_array_append_new(a, o);
     }
-    sqlite3_finalize(st);
+    db_done(st);
     return a;
 }
 
