@@ -837,7 +837,7 @@ OPS[("POST", "/api/v1/tracing-requests/{id}/matches/{match}/consent")] = dict(
     operationId="recordMatchConsent", tags=["Tracing requests"], parameters=TID, requestBody=body(REF("MatchConsent")),
     responses={**ok(200, {"type": "object"}, "the request after the consent is recorded"),
                "409": {"$ref": "#/components/responses/409"}}, errors=[400, 404, 413, 415, 422])
-OPS[("GET", "/api/v1/tracing-requests/{id}/disclosure")] = dict(
+OPS[("POST", "/api/v1/tracing-requests/{id}/disclosure")] = dict(
     operationId="getTracingDisclosure", tags=["Tracing requests"], parameters=ID,
     responses={**ok(200, {"type": "object", "properties": {"found": {"type": "array", "items": {"type": "object"}}}},
                     "what may be told to the inquirer; found persons' details only with their consent (audited)")},
@@ -910,7 +910,7 @@ OPS[("PATCH", "/api/v1/links/{id}/periods/{period}")] = dict(
                "409": {"description": "the period would overlap another",
                        "content": {"application/problem+json": {"schema": REF("Problem")}}}},
     errors=[400, 404, 413, 415, 422])
-OPS[("GET", "/api/v1/links-all-open")] = dict(
+OPS[("GET", "/api/v1/links/all-open")] = dict(
     operationId="getLinksAllOpen", tags=["Links"],
     parameters=[AT, {"name": "links", "in": "query", "description": "comma-separated link ids (default: every link)",
                      "schema": {"type": "string"}}],

@@ -25,16 +25,25 @@ RECORD_HANDLERS(incidents, dom_incident)
 RECORD_HANDLERS(links, dom_link)
 RECORD_HANDLERS(commitments, dom_commitment)
 
-/* 0 when path parameters 0..n-1 are UUIDs; else answers 404. */
-static int ids_ok(http_req_t *r, int n, const char *what)
+/* 0 when path parameters 0..n-1 are UUIDs and the record of d named by
+ * the first is one this caller may see; else answers 404, before anything
+ * about the body is said (a record hidden from a caller does not exist for
+ * them). */
+static int ids_ok(http_req_t *r, int n, const dom_entity_t *d)
 {
+    char msg[96];
+
     for (int i = 0; i < n; i++)
         if (!hw_uuid_valid(http_param(r, i))) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "no %s with that id (ids are UUIDs)", what);
+            snprintf(msg, sizeof msg, "no %s with that id (ids are UUIDs)", d->rec->kind);
             http_problem(r, 404, NULL, msg);
             return -1;
         }
+    if (!rec_find(http_ctx(r)->db, d->rec, http_param(r, 0), dom_viewer_org(http_ctx(r)))) {
+        snprintf(msg, sizeof msg, "no %s with id %.40s", d->rec->kind, http_param(r, 0));
+        http_problem(r, 404, NULL, msg);
+        return -1;
+    }
     return 0;
 }
 
@@ -85,7 +94,7 @@ void api_detainee_events(http_req_t *r)
 {
     dom_err_t err = {0};
 
-    if (ids_ok(r, 1, "detainee") == 0)
+    if (ids_ok(r, 1, &dom_detainee) == 0)
         answer(r, 200, detainee_events(http_ctx(r), http_param(r, 0), &err), &err);
 }
 
@@ -94,7 +103,7 @@ void api_detainee_move(http_req_t *r)
     dom_err_t err = {0};
     json_t *b;
 
-    if (ids_ok(r, 1, "detainee") != 0 || !(b = move_body(r)))
+    if (ids_ok(r, 1, &dom_detainee) != 0 || !(b = move_body(r)))
         return;
     answer(r, 200, detainee_move(http_ctx(r), http_param(r, 0), b, &err), &err);
     json_decref(b);
@@ -105,7 +114,7 @@ static void detainee_child(http_req_t *r, const char *what)
     dom_err_t err = {0};
     json_t *b;
 
-    if (ids_ok(r, 1, "detainee") != 0 || !(b = body_or_400(r, "send the row as a JSON object")))
+    if (ids_ok(r, 1, &dom_detainee) != 0 || !(b = body_or_400(r, "send the row as a JSON object")))
         return;
     answer(r, 201, detainee_add(http_ctx(r), http_param(r, 0), what, b, &err), &err);
 }
@@ -121,7 +130,7 @@ void api_tracing_transition(http_req_t *r)
     dom_err_t err = {0};
     json_t *b;
 
-    if (ids_ok(r, 1, "tracing request") != 0 || !(b = move_body(r)))
+    if (ids_ok(r, 1, &dom_tracing) != 0 || !(b = move_body(r)))
         return;
     answer(r, 200, tracing_transition(http_ctx(r), http_param(r, 0), b, &err), &err);
     json_decref(b);
@@ -131,7 +140,7 @@ void api_tracing_matches(http_req_t *r)
 {
     dom_err_t err = {0};
 
-    if (ids_ok(r, 1, "tracing request") == 0)
+    if (ids_ok(r, 1, &dom_tracing) == 0)
         answer(r, 200, tracing_matches(http_ctx(r), http_param(r, 0), &err), &err);
 }
 
@@ -140,7 +149,7 @@ void api_tracing_propose(http_req_t *r)
     dom_err_t err = {0};
     json_t *b;
 
-    if (ids_ok(r, 1, "tracing request") != 0 ||
+    if (ids_ok(r, 1, &dom_tracing) != 0 ||
         !(b = body_or_400(r, "send {\"person\": ID} or {\"detainee\": ID}")))
         return;
     answer(r, 201, tracing_propose(http_ctx(r), http_param(r, 0), b, &err), &err);
@@ -151,7 +160,7 @@ void api_tracing_decide(http_req_t *r)
     dom_err_t err = {0};
     json_t *b;
 
-    if (ids_ok(r, 2, "tracing request or candidate") != 0 ||
+    if (ids_ok(r, 2, &dom_tracing) != 0 ||
         !(b = body_or_400(r, "send {\"decision\": \"confirmed\" or \"rejected\"}")))
         return;
     answer(r, 200, tracing_decide(http_ctx(r), http_param(r, 0), http_param(r, 1), b, &err), &err);
@@ -162,7 +171,7 @@ void api_tracing_consent(http_req_t *r)
     dom_err_t err = {0};
     json_t *b;
 
-    if (ids_ok(r, 2, "tracing request or candidate") != 0 ||
+    if (ids_ok(r, 2, &dom_tracing) != 0 ||
         !(b = body_or_400(r, "send {\"consent\": true or false, \"date\": YYYY-MM-DD}")))
         return;
     answer(r, 200, tracing_consent(http_ctx(r), http_param(r, 0), http_param(r, 1), b, &err), &err);
@@ -172,7 +181,7 @@ void api_tracing_disclosure(http_req_t *r)
 {
     dom_err_t err = {0};
 
-    if (ids_ok(r, 1, "tracing request") == 0)
+    if (ids_ok(r, 1, &dom_tracing) == 0)
         answer(r, 200, tracing_disclosure(http_ctx(r), http_param(r, 0), &err), &err);
 }
 
@@ -183,7 +192,7 @@ void api_incident_verify(http_req_t *r)
     dom_err_t err = {0};
     json_t *b;
 
-    if (ids_ok(r, 1, "incident") != 0 || !(b = move_body(r)))
+    if (ids_ok(r, 1, &dom_incident) != 0 || !(b = move_body(r)))
         return;
     answer(r, 200, incident_verify(http_ctx(r), http_param(r, 0), b, &err), &err);
     json_decref(b);
@@ -194,7 +203,7 @@ static void incident_child(http_req_t *r, const char *what)
     dom_err_t err = {0};
     json_t *b;
 
-    if (ids_ok(r, 1, "incident") != 0 || !(b = body_or_400(r, "send the row as a JSON object")))
+    if (ids_ok(r, 1, &dom_incident) != 0 || !(b = body_or_400(r, "send the row as a JSON object")))
         return;
     answer(r, 201, incident_add(http_ctx(r), http_param(r, 0), what, b, &err), &err);
 }
@@ -222,7 +231,7 @@ void api_link_periods(http_req_t *r)
     dom_err_t err = {0};
     json_t *q;
 
-    if (ids_ok(r, 1, "link") != 0)
+    if (ids_ok(r, 1, &dom_link) != 0)
         return;
     q = http_queries(r);
     answer(r, 200, link_periods(http_ctx(r), http_param(r, 0), q, &err), &err);
@@ -234,7 +243,7 @@ void api_link_period_add(http_req_t *r)
     dom_err_t err = {0};
     json_t *b;
 
-    if (ids_ok(r, 1, "link") != 0 ||
+    if (ids_ok(r, 1, &dom_link) != 0 ||
         !(b = body_or_400(r, "send {\"status\": \"open|restricted|closed\", \"from\": YYYY-MM-DD, ...}")))
         return;
     answer(r, 201, link_period_add(http_ctx(r), http_param(r, 0), b, &err), &err);
@@ -245,7 +254,7 @@ void api_link_period_update(http_req_t *r)
     dom_err_t err = {0};
     json_t *b;
 
-    if (ids_ok(r, 2, "link or period") != 0 || !(b = body_or_400(r, "send the changed members as a JSON object")))
+    if (ids_ok(r, 2, &dom_link) != 0 || !(b = body_or_400(r, "send the changed members as a JSON object")))
         return;
     answer(r, 200, link_period_update(http_ctx(r), http_param(r, 0), http_param(r, 1), b, &err), &err);
 }
@@ -256,7 +265,7 @@ void api_commitment_assessments(http_req_t *r)
 {
     dom_err_t err = {0};
 
-    if (ids_ok(r, 1, "commitment") == 0)
+    if (ids_ok(r, 1, &dom_commitment) == 0)
         answer(r, 200, commitment_assessments(http_ctx(r), http_param(r, 0), &err), &err);
 }
 
@@ -265,7 +274,7 @@ void api_commitment_assess(http_req_t *r)
     dom_err_t err = {0};
     json_t *b;
 
-    if (ids_ok(r, 1, "commitment") != 0 ||
+    if (ids_ok(r, 1, &dom_commitment) != 0 ||
         !(b = body_or_400(r, "send {\"date\", \"level\": 0-3, \"rationale\", \"evidence\": [...]}")))
         return;
     answer(r, 201, commitment_assess(http_ctx(r), http_param(r, 0), b, &err), &err);

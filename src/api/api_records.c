@@ -120,10 +120,6 @@ void api_return_transition(http_req_t *r)
         http_problem(r, 400, NULL, "send {\"to\": STATUS, \"reason\": TEXT}");
         return;
     }
-    if (v == -1 && !json_is_integer(json_object_get(http_body(r), "version"))) {
-        http_problem(r, 428, NULL, "send the version you read, as If-Match or a version member");
-        return;
-    }
     out = return_transition(http_ctx(r), http_param(r, 0), v, http_body(r), &err);
     if (!out)
         http_dom_error(r, &err);

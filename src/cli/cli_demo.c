@@ -340,7 +340,7 @@ static int demo_case(demo_t *d, dom_ctx_t *c, const char *household, const char 
         body = json_pack("{s:s, s:s, s:s}", "to", to, "date", date, "reason",
                          strcmp(to, "suspended") == 0 ? "DEMO: crossing point closed"
                          : strcmp(to, "withdrawn") == 0 ? "DEMO: family decided to wait" : "DEMO: next step");
-        tr = return_transition(c, uuid, -1, body, &err);
+        tr = return_transition(c, uuid, RETURN_ANY_VERSION, body, &err);
         json_decref(body);
         if (!tr) {
             dom_err_clear(&err);

@@ -48,6 +48,7 @@ static const rec_field_t fields[] = {
     /* Set on creation (the first event); changed only by moves. */
     {"status", "status", RT_ENUM, RF_FILTER | RF_SORT, 0, 0, statuses},
     {"status_date", "status_date", RT_DATE, RF_PAST | RF_SORT, 0, 0},
+    {"restricted", "restricted", RT_BOOL, RF_FILTER, 0, 0},
 };
 
 static const rec_entity_t detainee_rec = {

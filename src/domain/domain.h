@@ -115,7 +115,10 @@ int dom_validate(dom_ctx_t *c, const rec_entity_t *e, json_t *body, json_t *old,
 /* Validate one value of field f into *v (used for list filters too). */
 int dom_check_value(dom_ctx_t *c, const rec_field_t *f, json_t *j, rec_val_t *v, dom_err_t *err);
 
-/* Return cases: move a case to another status. body: {"to", "reason", "date"}. */
+/* Return cases: move a case to another status. body: {"to", "reason", "date"}.
+ * if_version: the version read (If-Match); -1 to take it from the body's
+ * "version" (428 without one); RETURN_ANY_VERSION for trusted jobs. */
+#define RETURN_ANY_VERSION (-3)
 json_t *return_transition(dom_ctx_t *c, const char *uuid, long long if_version, json_t *body,
                           dom_err_t *err);
 /* The statuses a case in status `from` may move to (JSON array of strings);

@@ -39,19 +39,20 @@ int dom_erase(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, const char 
     const rec_entity_t *e = d->rec;
     long long id;
 
-    if (!in(reasons, reason)) {
-        dom_fail(err, DOM_INVALID, "reason", "reason must be one of: data_subject_request, registered_in_error, "
-                                             "court_order, retention");
-        return -1;
-    }
     if (dom_begin(c) != SQLITE_OK) {
         dom_fail(err, DOM_INTERNAL, NULL, "the database is busy");
         return -1;
     }
-    id = rec_key(c->db, e->table, uuid);
-    if (!id || !rec_visible(c->db, e, id, dom_viewer_org(c))) {
+    id = rec_find(c->db, e, uuid, dom_viewer_org(c));
+    if (!id) {
         dom_rollback(c);
         dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", e->kind, uuid);
+        return -1;
+    }
+    if (!in(reasons, reason)) {
+        dom_rollback(c);
+        dom_fail(err, DOM_INVALID, "reason", "reason must be one of: data_subject_request, registered_in_error, "
+                                             "court_order, retention");
         return -1;
     }
     if (store_erase(c->db, e->kind, id) != SQLITE_OK || audit_erase(c, e->kind, uuid, "erase", reason) != SQLITE_OK ||

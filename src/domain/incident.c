@@ -44,6 +44,7 @@ static const rec_field_t fields[] = {
     {"description", "description", RT_TEXT, RF_MULTILINE, 0, 10000},
     {"confidentiality", "confidentiality", RT_ENUM, RF_FILTER, 0, 0, confidentialities},
     {"verification", "verification", RT_ENUM, RF_READONLY | RF_FILTER, 0, 0, verifications},
+    {"restricted", "restricted", RT_BOOL, RF_FILTER, 0, 0},
 };
 
 static const rec_entity_t incident_rec = {

@@ -208,6 +208,12 @@ static json_t *transition_direct(dom_ctx_t *c, const char *uuid, long long if_ve
     audit_entry_t ae = {0};
     rec_actor_t a = {c->user_id, c->org_id, NULL};
 
+    /* A case this caller may not see does not exist for them, whatever
+     * they sent. */
+    if (!rec_find(c->db, &return_rec, uuid, dom_viewer_org(c))) {
+        dom_fail(err, DOM_NOT_FOUND, NULL, "no return case with id %s", uuid);
+        return NULL;
+    }
     if (!json_is_object(body)) {
         dom_fail(err, DOM_BAD, NULL, "the body must be a JSON object");
         return NULL;
@@ -264,8 +270,13 @@ static json_t *transition_direct(dom_ctx_t *c, const char *uuid, long long if_ve
         dom_fail(err, DOM_NOT_FOUND, NULL, "no return case with id %s", uuid);
         goto done;
     }
-    if (if_version < 0 && json_is_integer(json_object_get(body, "version")))
+    if (if_version == -1 && json_is_integer(json_object_get(body, "version")))
         if_version = json_integer_value(json_object_get(body, "version"));
+    if (if_version == -1) {
+        dom_fail(err, DOM_NEED_VERSION, NULL, "send the version you read, as If-Match: \"%lld\" or a version member",
+                 s.version);
+        goto done;
+    }
     if (if_version >= 0 && if_version != s.version) {
         dom_fail(err, DOM_STALE, NULL, "the return case changed since version %lld; it is now version %lld",
                  if_version, s.version);

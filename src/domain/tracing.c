@@ -49,6 +49,7 @@ static const rec_field_t fields[] = {
     {"request_date", "request_date", RT_DATE, RF_PAST | RF_SORT, 0, 0},
     {"status", "status", RT_ENUM, RF_READONLY | RF_FILTER | RF_SORT, 0, 0, statuses},
     {"status_date", "status_date", RT_DATE, RF_READONLY | RF_SORT, 0, 0},
+    {"restricted", "restricted", RT_BOOL, RF_FILTER, 0, 0},
 };
 
 static const rec_entity_t tracing_rec = {

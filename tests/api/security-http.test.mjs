@@ -113,6 +113,38 @@ test('own and other organisation: a restricted record is visible only to its org
   assert.equal((await users.A.registrar.api('GET', `/api/v1/persons?q=Hiddenyan${process.pid}`)).json.items.length, 1);
 });
 
+test('every {id} route x every role x own/other organisation: restricted records stay with their organisation', async () => {
+  // One restricted record of each kind that belongs to an organisation.
+  const admin = users.A.admin.api;
+  const made = {
+    persons: restricted.id,
+    households: (await admin('POST', '/api/v1/households', { body: { restricted: true, declared_size: 2 } })).json.id,
+    returns: (await admin('POST', '/api/v1/returns', { body: { person: restricted.id, intention: 'undecided', restricted: true } })).json.id,
+    detainees: (await admin('POST', '/api/v1/detainees', { body: { category: 'civilian_detainee', surname: 'Restrictedyan', restricted: true } })).json.id,
+    'tracing-requests': (await admin('POST', '/api/v1/tracing-requests', { body: { inquirer_name: 'Synthetic', sought_family: 'Restrictedyan', restricted: true } })).json.id,
+    incidents: (await admin('POST', '/api/v1/incidents', { body: { title: 'Synthetic restricted incident', type: 'other', restricted: true } })).json.id,
+  };
+  for (const [k, v] of Object.entries(made)) assert.ok(v, `could not make a restricted ${k}`);
+  let checked = 0;
+  for (const r of routes) {
+    const m = /^\/api\/v1\/([a-z-]+)\/\{id\}/.exec(r.path);
+    if (!m || !made[m[1]] || (r.path.match(/\{/g) || []).length !== 1) continue;
+    const path = r.path.replace('{id}', made[m[1]]);
+    for (const role of ROLES) {
+      if (!allowed(role, r.permission)) continue;
+      const opts = r.method === 'GET' ? {} : { body: {} };
+      const other = await users.B[role].api(r.method, path, opts);
+      assert.ok(other.status === 404, `${role} of another organisation: ${r.method} ${r.path} answered ${other.status}`);
+      if (r.method === 'GET') {
+        const own = await users.A[role].api(r.method, path, opts);
+        assert.equal(own.status, 200, `${role} of the same organisation: ${r.method} ${r.path}: ${own.text}`);
+      }
+      checked++;
+    }
+  }
+  assert.ok(checked > 30, `only ${checked} combinations checked`);
+});
+
 test('protected fields: absent unless revealed with a purpose by a role that may see them', async () => {
   const plain = await users.A.registrar.api('GET', `/api/v1/persons/${open.id}`);
   assert.equal(plain.json.contact, undefined);

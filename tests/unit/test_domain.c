@@ -298,8 +298,15 @@ static void return_case_walks_and_refuses(void **state)
     assert_string_equal(json_string_value(json_object_get(rc, "status")), "registered");
     id = json_string_value(json_object_get(rc, "id"));
 
-    body = json_pack("{s:s}", "to", "arrived");
+    body = json_pack("{s:s}", "to", "counselled");
     out = return_transition(&f->c, id, -1, body, &err);
+    json_decref(body);
+    assert_null(out);
+    assert_int_equal(err.status, DOM_NEED_VERSION); /* a client must say which version it read */
+    dom_err_clear(&err);
+
+    body = json_pack("{s:s}", "to", "arrived");
+    out = return_transition(&f->c, id, RETURN_ANY_VERSION, body, &err);
     json_decref(body);
     assert_null(out);
     assert_int_equal(err.status, DOM_CONFLICT);
@@ -307,7 +314,7 @@ static void return_case_walks_and_refuses(void **state)
     dom_err_clear(&err);
 
     body = json_pack("{s:s}", "to", "suspended");
-    out = return_transition(&f->c, id, -1, body, &err);
+    out = return_transition(&f->c, id, RETURN_ANY_VERSION, body, &err);
     json_decref(body);
     assert_null(out);
     assert_string_equal(err.field, "reason");
@@ -315,7 +322,7 @@ static void return_case_walks_and_refuses(void **state)
 
     for (int i = 0; i < 6; i++) {
         body = json_pack("{s:s, s:s}", "to", walk[i], "date", "2024-04-01");
-        out = return_transition(&f->c, id, -1, body, &err);
+        out = return_transition(&f->c, id, RETURN_ANY_VERSION, body, &err);
         json_decref(body);
         if (!out)
             fail_msg("move to %s refused: %s", walk[i], err.detail);
