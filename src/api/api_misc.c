@@ -17,7 +17,7 @@
 void api_health(http_req_t *r)
 {
     dom_ctx_t *c = http_ctx(r);
-    int ok = db_int(c->db, "SELECT 1", NULL, 0) == 1;
+    int ok = db_ping(c->db);
 
     http_json(r, ok ? 200 : 503, json_pack("{s:s, s:s, s:i}", "status", ok ? "ok" : "unavailable",
                                            "version", HOMEWARD_VERSION, "schema", db_schema_version(c->db)));

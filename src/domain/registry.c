@@ -20,18 +20,18 @@
 
 int dom_begin(dom_ctx_t *c)
 {
-    return c->batch ? sqlite3_exec(c->db, "SAVEPOINT dom", NULL, NULL, NULL) : db_begin(c->db);
+    return c->batch ? db_savepoint(c->db) : db_begin(c->db);
 }
 
 int dom_commit(dom_ctx_t *c)
 {
-    return sqlite3_exec(c->db, c->batch ? "RELEASE dom" : "COMMIT", NULL, NULL, NULL);
+    return c->batch ? db_release(c->db) : db_commit(c->db);
 }
 
 void dom_rollback(dom_ctx_t *c)
 {
     if (c->batch)
-        sqlite3_exec(c->db, "ROLLBACK TO dom; RELEASE dom", NULL, NULL, NULL);
+        db_rollback_to(c->db);
     else
         db_rollback(c->db);
 }

@@ -563,7 +563,7 @@ static void dispatch(http_req_t *r)
     /* A read sees one snapshot and takes the database's read lock once
      * (authentication included; its rare last-seen update is best effort). */
     if (safe)
-        sqlite3_exec(r->ctx.db, "BEGIN", NULL, NULL, NULL);
+        db_read_begin(r->ctx.db);
     r->ctx.client = r->client;
 
     if (rt->perm != PERM_PUBLIC || http_header(r, MHD_HTTP_HEADER_AUTHORIZATION) ||
@@ -629,8 +629,8 @@ static void dispatch(http_req_t *r)
     if (!r->answered)
         http_problem(r, 500, NULL, "the request could not be completed");
 done:
-    if (safe && !sqlite3_get_autocommit(r->ctx.db))
-        sqlite3_exec(r->ctx.db, "COMMIT", NULL, NULL, NULL);
+    if (safe)
+        db_read_end(r->ctx.db);
     worker_put(r->srv, r->worker);
     r->worker = NULL;
     r->ctx.db = NULL;

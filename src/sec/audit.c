@@ -263,7 +263,7 @@ int audit_verify(sqlite3 *db, json_t *external, char *report, size_t n)
         }
     }
     if (rc == 0) {
-        checkpoints = (int)db_int(db, "SELECT count(*) FROM audit_checkpoints", NULL, 0);
+        checkpoints = (int)store_checkpoint_count(db);
         if (store_checkpoint_latest(db, &last) == 0)
             snprintf(report, n, "ok: %lld entries, chain intact, %d signed checkpoints verified (latest covers %lld)%s",
                      v.count, checkpoints, last.size, external ? ", exported checkpoint matches" : "");

@@ -172,6 +172,11 @@ int store_checkpoint_latest(sqlite3 *db, audit_checkpoint_t *c)
     return rc;
 }
 
+long long store_checkpoint_count(sqlite3 *db)
+{
+    return db_int(db, "SELECT count(*) FROM audit_checkpoints", NULL, 0);
+}
+
 int store_checkpoint_each(sqlite3 *db, int (*fn)(void *cls, const audit_checkpoint_t *c), void *cls)
 {
     sqlite3_stmt *st = db_cached(db, "SELECT id, at, size, head_hash, signature FROM audit_checkpoints ORDER BY id");

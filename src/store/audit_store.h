@@ -42,6 +42,7 @@ typedef struct audit_checkpoint {
 int store_checkpoint_insert(sqlite3 *db, const audit_checkpoint_t *c);
 /* The latest checkpoint: 0, or -1 when there is none. */
 int store_checkpoint_latest(sqlite3 *db, audit_checkpoint_t *c);
+long long store_checkpoint_count(sqlite3 *db);
 int store_checkpoint_each(sqlite3 *db, int (*fn)(void *cls, const audit_checkpoint_t *c), void *cls);
 
 #endif

@@ -267,6 +267,37 @@ void db_rollback(sqlite3 *db)
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int db_savepoint(sqlite3 *db)
+{
+    return sqlite3_exec(db, "SAVEPOINT dom", NULL, NULL, NULL);
+}
+
+int db_release(sqlite3 *db)
+{
+    return sqlite3_exec(db, "RELEASE dom", NULL, NULL, NULL);
+}
+
+void db_rollback_to(sqlite3 *db)
+{
+    sqlite3_exec(db, "ROLLBACK TO dom; RELEASE dom", NULL, NULL, NULL);
+}
+
+void db_read_begin(sqlite3 *db)
+{
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+}
+
+void db_read_end(sqlite3 *db)
+{
+    if (!sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}
+
+int db_ping(sqlite3 *db)
+{
+    return db_int(db, "SELECT 1", NULL, 0) == 1;
+}
+
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;

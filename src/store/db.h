@@ -45,6 +45,16 @@ void db_rollback(sqlite3 *db);
 sqlite3_stmt *db_cached(sqlite3 *db, const char *sql);
 /* Reset a statement from db_cached and return it to the cache. */
 void db_done(sqlite3_stmt *st);
+/* Savepoints nest a write inside a transaction the caller holds. */
+int db_savepoint(sqlite3 *db);
+int db_release(sqlite3 *db);
+void db_rollback_to(sqlite3 *db);
+/* A read transaction: one snapshot and one read lock for several reads.
+ * db_read_end commits it if it is still open. */
+void db_read_begin(sqlite3 *db);
+void db_read_end(sqlite3 *db);
+/* 1 when the database answers a query. */
+int db_ping(sqlite3 *db);
 /* Prepare sql; NULL on error (logged). */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
 /* Bind a text that may be NULL (binds NULL then). */
