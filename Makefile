@@ -7,7 +7,7 @@ PKGS    := sqlite3 libmicrohttpd libsodium icu-uc icu-i18n jansson uuid
 DEB     := gcc make pkg-config libsqlite3-dev libmicrohttpd-dev libsodium-dev \
            libicu-dev libjansson-dev uuid-dev libcmocka-dev sqlite3 nodejs \
            faketime openssl libcsv-dev
-DEB_BENCH := wrk postgresql sqlmap python3 icu-devtools time
+DEB_BENCH := wrk postgresql sqlmap python3 icu-devtools time curl
 DB      ?= homeward.db
 LISTEN  ?= 127.0.0.1:8080
 PERSONS ?= 2000

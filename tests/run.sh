@@ -34,7 +34,11 @@ for t in "$build"/tests/test_*; do
 done
 
 echo "== API tests ($build)"
-if node --test --test-reporter=tap --test-concurrency=2 tests/api/ >"$log" 2>&1; then status=0; else status=$?; fi
+# Two test files at a time where this node knows how (Node 20); Debian's
+# Node 18 runs them its own way.
+conc=
+node --help 2>/dev/null | grep -q -- '--test-concurrency' && conc=--test-concurrency=2
+if node --test --test-reporter=tap $conc tests/api/ >"$log" 2>&1; then status=0; else status=$?; fi
 p=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$log" | tail -1)
 f=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$log" | tail -1)
 p=${p:-0}
