@@ -40,7 +40,7 @@ for t in "${targets[@]}"; do
   headers="Authorization: Bearer $token"
   [ -n "$data" ] && headers+=$'\n'"Content-Type: application/json"
   args=(-u "$target" --batch --level=5 --risk=3 --flush-session --disable-coloring --output-dir="$dir/sqlmap"
-        --headers="$headers" --method="$method" --threads=2 --technique=BEUST)
+        --headers="$headers" --method="$method" --threads=2 --technique=BEUST --ignore-code=401,429)
   [ -n "$data" ] && args+=(--data="$data")
   start=$(date +%s)
   timeout "$PER_TARGET" sqlmap "${args[@]}" >"$dir/log" 2>&1
