@@ -280,15 +280,11 @@ json_t *dedup_candidates(dom_ctx_t *c, long long id)
         for (size_t k = 0; k < json_array_size(out); k++)
             dup |= strcmp(json_string_value(json_object_get(json_array_get(out, k), "id")), hits[i].id) == 0;
         other = dup ? 0 : rec_key(c->db, "persons", hits[i].id);
-        if (!other || !rec_visible(c->db, dom_person.rec, other, dom_viewer_org(c)))
+        p = other ? store_person_summary(c->db, other, dom_viewer_org(c)) : NULL;
+        if (!p)
             continue;
-        p = rec_get(c->db, dom_person.rec, other);
-        if (!p || strcmp(json_string_value(json_object_get(p, "record_status")), "active") != 0) {
-            json_decref(p);
-            continue;
-        }
         expl = explanation(&hits[i]);
-        text = json_dumps(expl, JSON_COMPACT);
+        text = json_dumps(expl, JSON_COMPACT | JSON_REAL_PRECISION(6));
         if (text && ps.n < MAX_HITS + 4) {
             ps.p[ps.n].a = id;
             ps.p[ps.n].b = other;
@@ -298,13 +294,10 @@ json_t *dedup_candidates(dom_ctx_t *c, long long id)
         } else {
             free(text);
         }
-        json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:O, s:O, s:f, s:f, s:o}", "id", json_object_get(p, "id"),
-                                             "number", json_object_get(p, "number"), "given_name",
-                                             json_object_get(p, "given_name"), "family_name",
-                                             json_object_get(p, "family_name"), "birth_date",
-                                             json_object_get(p, "birth_date"), "probability", hits[i].prob, "weight",
-                                             hits[i].weight, "explanation", expl));
-        json_decref(p);
+        json_object_set_new(p, "probability", json_real(hits[i].prob));
+        json_object_set_new(p, "weight", json_real(hits[i].weight));
+        json_object_set_new(p, "explanation", expl);
+        json_array_append_new(out, p);
         if (json_array_size(out) == MAX_HITS)
             break;
     }

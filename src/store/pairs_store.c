@@ -118,6 +118,24 @@ int store_request_for_matching(sqlite3 *db, long long id, store_match_row_t *out
     return found;
 }
 
+json_t *store_person_summary(sqlite3 *db, long long id, long long viewer_org)
+{
+    sqlite3_stmt *st = db_cached(db, "SELECT uuid, number, given_name, family_name, birth_date FROM persons"
+                                     " WHERE id = ?1 AND record_status = 'active'"
+                                     " AND (?2 < 0 OR restricted = 0 OR organisation_id = ?2)");
+    json_t *o = NULL;
+
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, viewer_org);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        o = json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "id", col(st, 0), "number", col(st, 1), "given_name",
+                      col(st, 2), "family_name", col(st, 3), "birth_date", col(st, 4));
+    db_done(st);
+    return o;
+}
+
 int store_pair_propose(sqlite3 *db, long long a, long long b, double weight, double prob, const char *explanation,
                        const char *now)
 {

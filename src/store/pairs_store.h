@@ -26,6 +26,11 @@ void store_match_row_free(store_match_row_t *r);
 int store_requests_for_matching(sqlite3 *db, void (*fn)(void *cls, const store_match_row_t *r), void *cls);
 int store_request_for_matching(sqlite3 *db, long long id, store_match_row_t *out);
 
+/* A short summary of active person id for a list of candidates: {id,
+ * number, given_name, family_name, birth_date}; NULL when the person is not
+ * active, or restricted to another organisation than viewer_org (-1: all). */
+json_t *store_person_summary(sqlite3 *db, long long id, long long viewer_org);
+
 /* Propose the pair (a, b) unless it is known already (any status). */
 int store_pair_propose(sqlite3 *db, long long a, long long b, double weight, double prob, const char *explanation,
                        const char *now);
