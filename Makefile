@@ -15,6 +15,9 @@ PERSONS ?= 2000
 ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 OPT      := -O1
+else ifeq ($(SAN),fuzz)
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT      := -O1
 else
 OPT      := -O2
 endif
@@ -31,6 +34,9 @@ EMBED   := $(sort $(wildcard src/store/migrations/*.sql)) data/gazetteer.tsv \
            data/names.tsv data/common-passwords.txt api/openapi.json \
            data/links.tsv data/commitments.tsv
 UNIT    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+FUZZ    := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+UNIT    += $(patsubst %,$(BUILD)/tests/test_fuzz_%,$(FUZZ))
+FUZZ_SECONDS ?= 60
 
 .PHONY: all deps deps-bench run test check lint bench clean
 .DEFAULT_GOAL := all
@@ -68,6 +74,24 @@ $(BUILD)/homeward: $(BUILD)/src/main.o $(BUILD)/libhomeward.a
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhomeward.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< $(BUILD)/libhomeward.a $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
+
+# Each fuzz target replays its corpus as a test (fuzz/replay.c) ...
+$(BUILD)/tests/test_fuzz_%: fuzz/fuzz_%.c fuzz/replay.c $(BUILD)/libhomeward.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DCORPUS='"fuzz/corpus/$*"' fuzz/fuzz_$*.c fuzz/replay.c $(BUILD)/libhomeward.a $(LDFLAGS) $(LDLIBS) -o $@
+
+# ... and `make fuzz` runs each under libFuzzer (clang) for FUZZ_SECONDS,
+# growing its corpus; new inputs land in fuzz/corpus/NAME.
+.PHONY: fuzz
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz SAN=fuzz CC=clang build/fuzz/libhomeward.a
+	@set -e; for t in $(FUZZ); do \
+	    clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Ibuild/fuzz/gen \
+	        $$(pkg-config --cflags $(PKGS)) -DCORPUS='"fuzz/corpus/'$$t'"' fuzz/fuzz_$$t.c \
+	        -Wl,--allow-multiple-definition build/fuzz/libhomeward.a $(LDLIBS) -o build/fuzz/fuzz_$$t; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=512 fuzz/corpus/$$t 2>&1 | tail -2; \
+	done
 
 run: deps all
 	@tools/run.sh $(BUILD)/homeward $(DB) $(LISTEN) $(PERSONS)

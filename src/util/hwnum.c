@@ -47,7 +47,9 @@ int hwnum_parse(const char *prefix, const char *s, long long *seq)
     for (; *s; s++) {
         if (*s == '-' || *s == ' ')
             continue;
-        if (!isdigit((unsigned char)*s) || n + 1 >= sizeof d)
+        /* At most 18 digits: a sequence of 17 and its check digit, far
+         * beyond any registry, and within a long long. */
+        if (!isdigit((unsigned char)*s) || n >= 18)
             return 0;
         d[n++] = *s;
     }
