@@ -341,6 +341,20 @@ long long db_int(sqlite3 *db, const char *sql, const char *param, long long dflt
     return v;
 }
 
+long long db_int_key(sqlite3 *db, const char *sql, long long key, long long dflt)
+{
+    sqlite3_stmt *st = db_cached(db, sql);
+    long long v = dflt;
+
+    if (!st)
+        return dflt;
+    sqlite3_bind_int64(st, 1, key);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(st, 0);
+    db_done(st);
+    return v;
+}
+
 void db_now(char *out)
 {
     db_time(out, 0);

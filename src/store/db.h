@@ -64,6 +64,8 @@ int db_exec(sqlite3 *db, const char *sql);
 /* A one-value query with at most one text parameter: the integer in the
  * first column of the first row, or dflt when there is no row. */
 long long db_int(sqlite3 *db, const char *sql, const char *param, long long dflt);
+/* The same with one integer parameter (a key). */
+long long db_int_key(sqlite3 *db, const char *sql, long long key, long long dflt);
 /* Current UTC time with milliseconds, ISO 8601, into out[32]. */
 void db_now(char *out);
 /* The time offset seconds from now, in the same form. */

@@ -674,16 +674,7 @@ int mstore_tracing_open_keys(sqlite3 *db, int limit, long long **out)
 
 long long mstore_detainee_person(sqlite3 *db, long long detainee)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT ifnull(person_id, 0) FROM detainees WHERE id = ?");
-    long long p = 0;
-
-    if (!st)
-        return 0;
-    sqlite3_bind_int64(st, 1, detainee);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        p = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return p;
+    return db_int_key(db, "SELECT ifnull(person_id, 0) FROM detainees WHERE id = ?", detainee, 0);
 }
 
 json_t *mstore_found_person(sqlite3 *db, long long person_id, int with_details)

@@ -18,10 +18,10 @@ static const char *col(sqlite3_stmt *st, int c)
     return (const char *)sqlite3_column_text(st, c);
 }
 
-int store_persons_for_matching(sqlite3 *db, void (*fn)(void *cls, const store_match_row_t *r), void *cls)
+/* Call fn for each row of sql (seven match columns). */
+static int each_row(sqlite3 *db, const char *sql, void (*fn)(void *cls, const store_match_row_t *r), void *cls)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT " MATCH_COLS " FROM persons p WHERE p.record_status = 'active'"
-                                      " ORDER BY p.id");
+    sqlite3_stmt *st = db_prepare(db, sql);
     int rc;
 
     if (!st)
@@ -34,14 +34,21 @@ int store_persons_for_matching(sqlite3 *db, void (*fn)(void *cls, const store_ma
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+int store_persons_for_matching(sqlite3 *db, void (*fn)(void *cls, const store_match_row_t *r), void *cls)
+{
+    return each_row(db, "SELECT " MATCH_COLS " FROM persons p WHERE p.record_status = 'active' ORDER BY p.id", fn,
+                    cls);
+}
+
 static char *dup_col(sqlite3_stmt *st, int c)
 {
     return col(st, c) ? strdup(col(st, c)) : NULL;
 }
 
-int store_person_for_matching(sqlite3 *db, long long id, store_match_row_t *out)
+/* The row of sql (seven match columns, one key parameter) copied into out. */
+static int one_row(sqlite3 *db, const char *sql, long long id, store_match_row_t *out)
 {
-    sqlite3_stmt *st = db_cached(db, "SELECT " MATCH_COLS " FROM persons p WHERE p.id = ?");
+    sqlite3_stmt *st = db_cached(db, sql);
     int found = -1;
 
     memset(out, 0, sizeof *out);
@@ -60,6 +67,11 @@ int store_person_for_matching(sqlite3 *db, long long id, store_match_row_t *out)
     }
     db_done(st);
     return found;
+}
+
+int store_person_for_matching(sqlite3 *db, long long id, store_match_row_t *out)
+{
+    return one_row(db, "SELECT " MATCH_COLS " FROM persons p WHERE p.id = ?", id, out);
 }
 
 void store_match_row_free(store_match_row_t *r)
@@ -81,41 +93,13 @@ void store_match_row_free(store_match_row_t *r)
 
 int store_requests_for_matching(sqlite3 *db, void (*fn)(void *cls, const store_match_row_t *r), void *cls)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT " REQUEST_COLS " FROM tracing_requests r"
-                                      " WHERE r.status NOT IN ('closed', 'confirmed') ORDER BY r.id");
-    int rc;
-
-    if (!st)
-        return SQLITE_ERROR;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        store_match_row_t r = {col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4), col(st, 5), col(st, 6)};
-        fn(cls, &r);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    return each_row(db, "SELECT " REQUEST_COLS " FROM tracing_requests r"
+                        " WHERE r.status NOT IN ('closed', 'confirmed') ORDER BY r.id", fn, cls);
 }
 
 int store_request_for_matching(sqlite3 *db, long long id, store_match_row_t *out)
 {
-    sqlite3_stmt *st = db_cached(db, "SELECT " REQUEST_COLS " FROM tracing_requests r WHERE r.id = ?");
-    int found = -1;
-
-    memset(out, 0, sizeof *out);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        out->uuid = dup_col(st, 0);
-        out->given = dup_col(st, 1);
-        out->family = dup_col(st, 2);
-        out->patronymic = dup_col(st, 3);
-        out->birth_date = dup_col(st, 4);
-        out->birth_place = dup_col(st, 5);
-        out->sex = dup_col(st, 6);
-        found = 0;
-    }
-    db_done(st);
-    return found;
+    return one_row(db, "SELECT " REQUEST_COLS " FROM tracing_requests r WHERE r.id = ?", id, out);
 }
 
 json_t *store_person_summary(sqlite3 *db, long long id, long long viewer_org)

@@ -38,30 +38,12 @@ int store_person_words(sqlite3 *db, long long id, const char *const *words, int 
 
 long long store_household_headed_by(sqlite3 *db, long long person_id)
 {
-    sqlite3_stmt *st = db_cached(db, "SELECT id FROM households WHERE head_person_id = ?");
-    long long h = 0;
-
-    if (!st)
-        return 0;
-    sqlite3_bind_int64(st, 1, person_id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        h = sqlite3_column_int64(st, 0);
-    db_done(st);
-    return h;
+    return db_int_key(db, "SELECT id FROM households WHERE head_person_id = ?", person_id, 0);
 }
 
 long long store_household_of(sqlite3 *db, long long person_id)
 {
-    sqlite3_stmt *st = db_cached(db, "SELECT household_id FROM persons WHERE id = ?");
-    long long h = 0;
-
-    if (!st)
-        return 0;
-    sqlite3_bind_int64(st, 1, person_id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        h = sqlite3_column_int64(st, 0);
-    db_done(st);
-    return h;
+    return db_int_key(db, "SELECT household_id FROM persons WHERE id = ?", person_id, 0);
 }
 
 static json_t *text_or_null(sqlite3_stmt *st, int c)
