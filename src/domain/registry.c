@@ -363,13 +363,15 @@ json_t *dom_get_revealed(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, 
                          const char *purpose, dom_err_t *err)
 {
     const rec_entity_t *e = d->rec;
-    long long id = rec_find(c->db, e, uuid, dom_viewer_org(c));
     const char *fields[16];
     char list[256], *save = NULL;
     int n = 0, known = 0;
+    unsigned long long open = 0;
+    long long id = 0;
     json_t *o;
 
-    if (!id) {
+    /* A hidden or absent record answers 404, whatever reveal asks. */
+    if (reveal && *reveal && !rec_find(c->db, e, uuid, dom_viewer_org(c))) {
         dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", e->kind, uuid);
         return NULL;
     }
@@ -386,6 +388,7 @@ json_t *dom_get_revealed(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, 
                 return NULL;
             }
             fields[n++] = e->fields[i].name;
+            open |= i < 64 ? 1ULL << i : 0;
         }
         fields[n] = NULL;
         for (int k = 0; purpose && purposes[k]; k++)
@@ -401,7 +404,8 @@ json_t *dom_get_revealed(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, 
             return NULL;
         }
     }
-    o = rec_get(c->db, e, id);
+    /* Only the fields asked for are opened; the others never leave the seal. */
+    o = rec_read(c->db, e, uuid, dom_viewer_org(c), open, &id);
     if (!o) {
         dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", e->kind, uuid);
         return NULL;
@@ -438,7 +442,6 @@ json_t *dom_get_revealed(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, 
     }
     if (d->decorate)
         d->decorate(c, id, o);
-    redact(c, e, o, n ? fields : NULL);
     return o;
 }
 

@@ -31,13 +31,28 @@
 #include "store/auth_store.h"
 #include "store/db.h"
 #include "util/buf.h"
+#include "util/jsonout.h"
 #include "util/log.h"
 
 /* A database connection and the per-thread helpers that go with it. */
+/* A bearer token this worker has looked up, with the user it stands for. */
+typedef struct token_seen {
+    unsigned char hash[32];    /* of the secret; all zero when the slot is free */
+    long long     id;          /* api_tokens key */
+    auth_user_t   user;        /* its user as read then */
+    char          expires[32]; /* expires_at, "" for never */
+    char          last[32];    /* last_used_at as this worker knows it */
+} token_seen_t;
+
+#define TOKENS_SEEN 8
+
 typedef struct worker {
     sqlite3       *db;
     text_folder_t *folder;
-    dom_ctx_t      base;   /* the domain's per-worker resources (matcher) */
+    dom_ctx_t      base;       /* the domain's per-worker resources (matcher) */
+    token_seen_t   seen[TOKENS_SEEN]; /* tokens looked up since the database last changed */
+    long long      seen_data;  /* PRAGMA data_version when they were */
+    long long      seen_own;   /* and this connection's sqlite3_total_changes64 */
 } worker_t;
 
 typedef struct server {
@@ -48,6 +63,7 @@ typedef struct server {
     worker_t            *workers; /* all of them */
     worker_t           **idle;    /* a stack of idle ones */
     int                  nworkers, nidle;
+    struct route_shape  *shapes;  /* per route of cfg->routes, in order */
 } server_t;
 
 struct http_req {
@@ -240,44 +256,17 @@ static void answer(http_req_t *r, int status, const char *type, char *text, size
     r->answered = 1;
 }
 
-/* JSON with <, > and & written as \u escapes: a body can never be read as
- * markup, even by a client that sniffs. These characters only occur
- * inside strings, where the escapes mean the same. */
-static char *json_text(json_t *json)
-{
-    char *text = json_dumps(json, JSON_COMPACT | JSON_REAL_PRECISION(10));
-    buf_t out = BUF_INIT;
-
-    if (!text || !strpbrk(text, "<>&"))
-        return text;
-    for (const char *p = text; *p; p++) {
-        if (*p == '<')
-            buf_puts(&out, "\\u003c");
-        else if (*p == '>')
-            buf_puts(&out, "\\u003e");
-        else if (*p == '&')
-            buf_puts(&out, "\\u0026");
-        else
-            buf_putc(&out, *p);
-    }
-    free(text);
-    if (out.failed) {
-        buf_free(&out);
-        return NULL;
-    }
-    return buf_take(&out);
-}
-
 void http_json(http_req_t *r, int status, json_t *json)
 {
-    char *text = json ? json_text(json) : NULL;
+    size_t len = 0;
+    char *text = json_out(json, &len); /* <, > and & escaped: never markup */
 
     json_decref(json);
     if (!text) {
         http_problem(r, 500, NULL, "the answer could not be made");
         return;
     }
-    answer(r, status, "application/json; charset=utf-8", text, strlen(text));
+    answer(r, status, "application/json; charset=utf-8", text, len);
 }
 
 void http_record(http_req_t *r, int status, json_t *json)
@@ -330,7 +319,7 @@ static void problem(http_req_t *r, int status, const char *field, const char *de
         json_object_set_new(p, "error_id", json_string(id));
         log_error("error %s: %s %s: %s", id, r->method, r->path, detail ? detail : "");
     }
-    text = json_text(p);
+    text = json_out(p, NULL);
     json_decref(p);
     if (text)
         answer(r, status, "application/problem+json", text, strlen(text));
@@ -366,7 +355,9 @@ void http_dom_error(http_req_t *r, dom_err_t *err)
 
 /* ---- routing ---- */
 
-/* Match path against pattern; on success fill params (owned copies). */
+/* Match path against pattern; on success, when params is given, fill it
+ * with owned copies of the {parameters}. Matching alone allocates nothing:
+ * every request tries the whole table. */
 static int path_match(const char *pattern, const char *path, char **params)
 {
     int n = 0;
@@ -378,7 +369,8 @@ static int path_match(const char *pattern, const char *path, char **params)
 
             if (len == 0 || n >= HTTP_MAX_PARAMS)
                 goto fail;
-            params[n] = strndup(path, len);
+            if (params)
+                params[n] = strndup(path, len);
             n++;
             path += len;
             pattern = strchr(pattern, '}');
@@ -392,59 +384,68 @@ static int path_match(const char *pattern, const char *path, char **params)
     if (*pattern == '\0' && *path == '\0')
         return 1;
 fail:
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; params && i < n; i++) {
         free(params[i]);
         params[i] = NULL;
     }
     return 0;
 }
 
-static int param_count(const char *pattern)
-{
-    int n = 0;
+/* What route_find needs to know of a pattern, worked out once: how long
+ * its literal start is (compared with memcmp before anything else) and how
+ * many {parameters} it has. */
+struct route_shape {
+    size_t literal; /* bytes before the first '{' */
+    int    params;  /* number of {parameters} */
+};
 
-    for (; *pattern; pattern++)
-        n += *pattern == '{';
-    return n;
+static struct route_shape *route_shapes(const http_route_t *routes)
+{
+    size_t n = 0;
+    struct route_shape *sh;
+
+    while (routes[n].method)
+        n++;
+    sh = calloc(n + 1, sizeof *sh);
+    for (size_t i = 0; sh && i < n; i++) {
+        sh[i].literal = strcspn(routes[i].path, "{");
+        for (const char *p = routes[i].path; *p; p++)
+            sh[i].params += *p == '{';
+    }
+    return sh;
+}
+
+static int route_fits(const http_route_t *rt, const struct route_shape *sh, const char *path, size_t len)
+{
+    return len >= sh->literal && memcmp(rt->path, path, sh->literal) == 0 && path_match(rt->path, path, NULL);
 }
 
 /* The route for method and path. Where several patterns fit the path, the
  * one with fewer {parameters} wins (/links/all-open before /links/{id}).
  * When none has the method, *path_known says the path exists and allow
  * lists the methods it takes. */
-static const http_route_t *route_find(const http_route_t *routes, const char *method, const char *path,
-                                      char **params, int *path_known, buf_t *allow)
+static const http_route_t *route_find(const server_t *s, const char *method, const char *path, char **params,
+                                      int *path_known, buf_t *allow)
 {
+    const http_route_t *routes = s->cfg->routes;
+    size_t len = strlen(path);
     int best = -1;
 
     *path_known = 0;
-    for (const http_route_t *rt = routes; rt->method; rt++) {
-        char *tmp[HTTP_MAX_PARAMS] = {0};
-
-        if (!path_match(rt->path, path, tmp))
-            continue;
-        for (int i = 0; i < HTTP_MAX_PARAMS; i++)
-            free(tmp[i]);
-        if (best < 0 || param_count(rt->path) < best)
-            best = param_count(rt->path);
-    }
+    for (int i = 0; routes[i].method; i++)
+        if ((best < 0 || s->shapes[i].params < best) && route_fits(&routes[i], &s->shapes[i], path, len))
+            best = s->shapes[i].params;
     if (best < 0)
         return NULL;
     *path_known = 1;
-    for (const http_route_t *rt = routes; rt->method; rt++) {
-        char *tmp[HTTP_MAX_PARAMS] = {0};
-
-        if (param_count(rt->path) != best || !path_match(rt->path, path, tmp))
+    for (int i = 0; routes[i].method; i++) {
+        if (s->shapes[i].params != best || !route_fits(&routes[i], &s->shapes[i], path, len))
             continue;
-        if (strcmp(rt->method, method) == 0) {
-            memcpy(params, tmp, sizeof tmp);
-            return rt;
-        }
-        for (int i = 0; i < HTTP_MAX_PARAMS; i++)
-            free(tmp[i]);
+        if (strcmp(routes[i].method, method) == 0)
+            return path_match(routes[i].path, path, params) ? &routes[i] : NULL;
         if (allow->len)
             buf_puts(allow, ", ");
-        buf_puts(allow, rt->method);
+        buf_puts(allow, routes[i].method);
     }
     return NULL;
 }
@@ -469,6 +470,59 @@ static long seconds_between(const char *a, const char *b)
 #define SESSION_IDLE_SECONDS (30 * 60)
 #define TOUCH_EVERY_SECONDS 60
 
+/* ---- bearer tokens seen ----
+ * Looking a token up (with its user) was a tenth of the cost of a read.
+ * Each worker remembers the tokens it has seen for as long as the database
+ * has not changed at all: PRAGMA data_version moves when any other
+ * connection commits (the writer, another worker, the command line), and
+ * sqlite3_total_changes64 when this one writes. So a revoked token, a
+ * disabled user or a changed role is never served from memory. */
+static void tokens_forget(worker_t *w)
+{
+    sodium_memzero(w->seen, sizeof w->seen);
+}
+
+/* Empty the worker's tokens when the database changed since they were seen. */
+static void tokens_check(worker_t *w)
+{
+    long long data = db_int(w->db, "PRAGMA data_version", NULL, -1);
+    long long own = (long long)sqlite3_total_changes64(w->db);
+
+    if (data != w->seen_data || own != w->seen_own || data < 0) {
+        tokens_forget(w);
+        w->seen_data = data;
+        w->seen_own = own;
+    }
+}
+
+static token_seen_t *tokens_find(worker_t *w, const unsigned char hash[32])
+{
+    for (int i = 0; i < TOKENS_SEEN; i++)
+        if (sodium_memcmp(w->seen[i].hash, hash, 32) == 0)
+            return &w->seen[i];
+    return NULL;
+}
+
+/* The token with this hash, looked up in the store when not seen. */
+static token_seen_t *tokens_get(worker_t *w, const unsigned char hash[32], const char *now)
+{
+    token_seen_t *t, fresh = {0};
+
+    tokens_check(w);
+    t = tokens_find(w, hash);
+    if (t && (!*t->expires || strcmp(t->expires, now) > 0))
+        return t;
+    if (store_token_lookup(w->db, hash, now, &fresh.user, &fresh.id, fresh.last, fresh.expires) != 0) {
+        sodium_memzero(&fresh, sizeof fresh);
+        return NULL;
+    }
+    memcpy(fresh.hash, hash, 32);
+    t = &w->seen[hash[0] % TOKENS_SEEN]; /* the hash is uniform: any slot will do */
+    *t = fresh;
+    sodium_memzero(&fresh, sizeof fresh);
+    return t;
+}
+
 /* Returns 1 when the caller is known (fills r->user), 0 when not. */
 static int authenticate(http_req_t *r)
 {
@@ -481,11 +535,19 @@ static int authenticate(http_req_t *r)
 
     db_now(now);
     if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+        token_seen_t *t;
+
         auth_secret_hash(h + 7, hash);
-        if (store_token_lookup(db, hash, now, &r->user, &id, last) != 0)
+        t = tokens_get(r->worker, hash, now);
+        if (!t)
             return 0;
-        if (!*last || seconds_between(last, now) > TOUCH_EVERY_SECONDS)
-            store_token_touch(db, id, now);
+        r->user = t->user;
+        if (!*t->last || seconds_between(t->last, now) > TOUCH_EVERY_SECONDS) {
+            /* Our own write: the tokens seen stay good. */
+            store_token_touch(db, t->id, now);
+            snprintf(t->last, sizeof t->last, "%s", now);
+            r->worker->seen_own = (long long)sqlite3_total_changes64(db);
+        }
         return 1;
     }
     if (cookie) {
@@ -671,7 +733,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         snprintf(r->method, sizeof r->method, "%s", method);
         r->path = strdup(url);
         client_address(r);
-        r->route = route_find(s->cfg->routes, method, url, r->params, &known, &allow);
+        r->route = route_find(s, method, url, r->params, &known, &allow);
         if (!r->route) {
             if (known) {
                 http_add_header(r, MHD_HTTP_HEADER_ALLOW, buf_str(&allow));
@@ -831,12 +893,14 @@ static int drop_privileges(const http_config_t *cfg)
 static void server_free(server_t *s)
 {
     for (int i = 0; i < s->nworkers; i++) {
+        tokens_forget(&s->workers[i]);
         dom_worker_free(&s->workers[i].base);
         db_close(s->workers[i].db);
         text_folder_free(s->workers[i].folder);
     }
     free(s->workers);
     free(s->idle);
+    free(s->shapes);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->freed);
 }
@@ -862,7 +926,8 @@ int http_serve(const http_config_t *cfg)
     routes_in_use = cfg->routes;
     s.workers = calloc((size_t)threads, sizeof *s.workers);
     s.idle = calloc((size_t)threads, sizeof *s.idle);
-    if (!s.workers || !s.idle) {
+    s.shapes = route_shapes(cfg->routes);
+    if (!s.workers || !s.idle || !s.shapes) {
         server_free(&s);
         return 1;
     }

@@ -315,10 +315,10 @@ int store_token_insert(sqlite3 *db, const char *uuid, long long user_id, const c
 }
 
 int store_token_lookup(sqlite3 *db, const unsigned char hash[32], const char *now, auth_user_t *u,
-                       long long *tid, char *last_used)
+                       long long *tid, char *last_used, char *expires)
 {
     sqlite3_stmt *st = db_cached(db,
-        "SELECT " USER_COLS ", t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id"
+        "SELECT " USER_COLS ", t.id, t.last_used_at, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id"
         " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)"
         " AND u.disabled = 0");
     int found = -1;
@@ -331,6 +331,7 @@ int store_token_lookup(sqlite3 *db, const unsigned char hash[32], const char *no
         read_user(st, u);
         *tid = sqlite3_column_int64(st, 9);
         copy(last_used, 32, st, 10);
+        copy(expires, 32, st, 11);
         found = 0;
     }
     db_done(st);

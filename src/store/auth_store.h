@@ -56,8 +56,10 @@ int store_session_delete(sqlite3 *db, long long sid);
 /* API tokens. */
 int store_token_insert(sqlite3 *db, const char *uuid, long long user_id, const char *name,
                        const unsigned char hash[32], const char *now, const char *expires);
+/* The live token with this hash: 0 and *u, *tid, last_used and expires
+ * (32 bytes each; "" when never used, never expiring) filled; -1 when none. */
 int store_token_lookup(sqlite3 *db, const unsigned char hash[32], const char *now, auth_user_t *u,
-                       long long *tid, char *last_used);
+                       long long *tid, char *last_used, char *expires);
 int store_token_touch(sqlite3 *db, long long tid, const char *now);
 /* Revoke the token uuid of user_id (any user's when user_id is 0).
  * Returns 1 when a token was revoked, 0 when none, -1 on error. */

@@ -105,24 +105,59 @@ static unsigned long sql_hash(sqlite3 *db, const char *sql)
     return h;
 }
 
+/* The statements this thread holds, with their slots: db_done finds its
+ * slot here instead of hashing the text again (a record's SELECT is a
+ * kilobyte of SQL). Nesting is shallow; past HELD_MAX the hash is used. */
+#define HELD_MAX 16
+static _Thread_local struct {
+    sqlite3_stmt *st;
+    int           slot;
+} held[HELD_MAX];
+static _Thread_local int nheld;
+
+static void hold(sqlite3_stmt *st, int slot)
+{
+    if (nheld < HELD_MAX) {
+        held[nheld].st = st;
+        held[nheld].slot = slot;
+        nheld++;
+    }
+}
+
+/* The slot of st when this thread holds it (and forgets it), else -1. */
+static int unhold(sqlite3_stmt *st)
+{
+    for (int i = nheld - 1; i >= 0; i--)
+        if (held[i].st == st) {
+            int slot = held[i].slot;
+            held[i] = held[--nheld];
+            return slot;
+        }
+    return -1;
+}
+
 sqlite3_stmt *db_cached(sqlite3 *db, const char *sql)
 {
     unsigned long h = sql_hash(db, sql);
     sqlite3_stmt *st = NULL;
-    int i;
+    int i, slot = -1;
 
     pthread_mutex_lock(&cache_lock);
     for (i = 0; i < CACHE_PROBE; i++) {
-        struct cached *c = &cache[(h + (unsigned long)i) % CACHE_SLOTS];
+        int k = (int)((h + (unsigned long)i) % CACHE_SLOTS);
+        struct cached *c = &cache[k];
         if (c->db == db && c->hash == h && !c->busy && strcmp(sqlite3_sql(c->st), sql) == 0) {
             c->busy = 1;
             st = c->st;
+            slot = k;
             break;
         }
     }
     pthread_mutex_unlock(&cache_lock);
-    if (st)
+    if (st) {
+        hold(st, slot);
         return st;
+    }
     if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
         log_error("sql prepare failed: %s", sqlite3_errmsg(db));
         sqlite3_finalize(st);
@@ -130,38 +165,45 @@ sqlite3_stmt *db_cached(sqlite3 *db, const char *sql)
     }
     pthread_mutex_lock(&cache_lock);
     for (i = 0; i < CACHE_PROBE; i++) {
-        struct cached *c = &cache[(h + (unsigned long)i) % CACHE_SLOTS];
+        int k = (int)((h + (unsigned long)i) % CACHE_SLOTS);
+        struct cached *c = &cache[k];
         if (!c->db) {
             c->db = db;
             c->hash = h;
             c->st = st;
             c->busy = 1;
+            slot = k;
             break;
         }
     }
     pthread_mutex_unlock(&cache_lock);
+    if (slot >= 0)
+        hold(st, slot);
     return st; /* uncached when the probe found no room: db_done finalizes */
 }
 
 void db_done(sqlite3_stmt *st)
 {
-    sqlite3 *db;
-    unsigned long h;
-    int kept = 0;
+    int kept = 0, slot;
 
     if (!st)
         return;
-    db = sqlite3_db_handle(st);
-    h = sql_hash(db, sqlite3_sql(st));
+    slot = unhold(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     pthread_mutex_lock(&cache_lock);
-    for (int i = 0; i < CACHE_PROBE; i++) {
-        struct cached *c = &cache[(h + (unsigned long)i) % CACHE_SLOTS];
-        if (c->st == st) {
-            c->busy = 0;
-            kept = 1;
-            break;
+    if (slot >= 0 && cache[slot].st == st) {
+        cache[slot].busy = 0;
+        kept = 1;
+    } else {
+        unsigned long h = sql_hash(sqlite3_db_handle(st), sqlite3_sql(st));
+        for (int i = 0; i < CACHE_PROBE; i++) {
+            struct cached *c = &cache[(h + (unsigned long)i) % CACHE_SLOTS];
+            if (c->st == st) {
+                c->busy = 0;
+                kept = 1;
+                break;
+            }
         }
     }
     pthread_mutex_unlock(&cache_lock);
@@ -251,46 +293,62 @@ int db_migrate(sqlite3 *db, int *applied, char *err, size_t errlen)
     return 0;
 }
 
+/* Run one cached statement that returns no rows (BEGIN, COMMIT, SAVEPOINT):
+ * compiling them on every request cost more than the transaction itself.
+ * Returns an SQLite code, SQLITE_OK on success. */
+static int db_step_cached(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = db_cached(db, sql);
+    int rc;
+
+    if (!st)
+        return sqlite3_errcode(db) != SQLITE_OK ? sqlite3_errcode(db) : SQLITE_ERROR;
+    rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
 int db_begin(sqlite3 *db)
 {
-    return sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    return db_step_cached(db, "BEGIN IMMEDIATE");
 }
 
 int db_commit(sqlite3 *db)
 {
-    return sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    return db_step_cached(db, "COMMIT");
 }
 
 void db_rollback(sqlite3 *db)
 {
     if (!sqlite3_get_autocommit(db))
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        db_step_cached(db, "ROLLBACK");
 }
 
 int db_savepoint(sqlite3 *db)
 {
-    return sqlite3_exec(db, "SAVEPOINT dom", NULL, NULL, NULL);
+    return db_step_cached(db, "SAVEPOINT dom");
 }
 
 int db_release(sqlite3 *db)
 {
-    return sqlite3_exec(db, "RELEASE dom", NULL, NULL, NULL);
+    return db_step_cached(db, "RELEASE dom");
 }
 
 void db_rollback_to(sqlite3 *db)
 {
-    sqlite3_exec(db, "ROLLBACK TO dom; RELEASE dom", NULL, NULL, NULL);
+    db_step_cached(db, "ROLLBACK TO dom");
+    db_step_cached(db, "RELEASE dom");
 }
 
 void db_read_begin(sqlite3 *db)
 {
-    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    db_step_cached(db, "BEGIN");
 }
 
 void db_read_end(sqlite3 *db)
 {
     if (!sqlite3_get_autocommit(db))
-        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        db_step_cached(db, "COMMIT");
 }
 
 int db_ping(sqlite3 *db)

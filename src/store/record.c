@@ -4,6 +4,7 @@
  */
 #include "record.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,11 +141,20 @@ static void select_expr(buf_t *sql, const rec_field_t *f)
 enum { C_ID, C_UUID, C_VERSION, C_CREATED_AT, C_CREATED_BY, C_UPDATED_AT, C_UPDATED_BY,
        C_NUMBER, C_ORG, C_RESTRICTED, C_FIELDS };
 
-json_t *rec_get(sqlite3 *db, const rec_entity_t *e, long long id)
+/* The SELECT of one record of e, by key (?1) or, by_uuid, by uuid (?1)
+ * when a reader of organisation ?2 may see it. Built once per entity and
+ * kept for the life of the process: reads are the hot path. */
+#define READ_SQL_SLOTS 64
+static struct {
+    const rec_entity_t *e;
+    int                 by_uuid;
+    char               *sql;
+} read_sqls[READ_SQL_SLOTS];
+static pthread_mutex_t read_sqls_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *build_read_sql(const rec_entity_t *e, int by_uuid)
 {
     buf_t sql = BUF_INIT;
-    sqlite3_stmt *st;
-    json_t *o = NULL;
 
     buf_puts(&sql, "SELECT t.id, t.uuid, t.version, t.created_at,"
                    " (SELECT username FROM users WHERE id = t.created_by), t.updated_at,"
@@ -158,66 +168,149 @@ json_t *rec_get(sqlite3 *db, const rec_entity_t *e, long long id)
     }
     buf_puts(&sql, " FROM ");
     buf_puts(&sql, e->table);
-    buf_puts(&sql, " t WHERE t.id = ?");
-    st = db_cached(db, buf_str(&sql));
-    buf_free(&sql);
-    if (!st)
-        return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW)
-        goto done;
+    if (!by_uuid)
+        buf_puts(&sql, " t WHERE t.id = ?1");
+    else if (e->flags & RE_ORG)
+        buf_puts(&sql, " t WHERE t.uuid = ?1 AND (?2 < 0 OR t.restricted = 0 OR t.organisation_id IS ?2)");
+    else
+        buf_puts(&sql, " t WHERE t.uuid = ?1 AND ?2 = ?2");
+    return buf_take(&sql);
+}
 
-    o = json_object();
-    json_object_set_new(o, "id", json_string((const char *)sqlite3_column_text(st, C_UUID)));
+static const char *read_sql(const rec_entity_t *e, int by_uuid)
+{
+    const char *sql = NULL;
+
+    pthread_mutex_lock(&read_sqls_lock);
+    for (int i = 0; i < READ_SQL_SLOTS && !sql; i++) {
+        if (read_sqls[i].e == e && read_sqls[i].by_uuid == by_uuid) {
+            sql = read_sqls[i].sql;
+        } else if (!read_sqls[i].e) {
+            read_sqls[i].sql = build_read_sql(e, by_uuid);
+            if (read_sqls[i].sql) {
+                read_sqls[i].e = e;
+                read_sqls[i].by_uuid = by_uuid;
+            }
+            sql = read_sqls[i].sql;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&read_sqls_lock);
+    return sql;
+}
+
+/* The value of protected field f (column c of the row), opened, or NULL. */
+static json_t *open_protected(sqlite3_stmt *st, const rec_entity_t *e, const rec_field_t *f, int c)
+{
+    char *plain;
+    json_t *v;
+
+    if (crypt_open((const char *)sqlite3_column_text(st, C_UUID), f->column, sqlite3_column_blob(st, c),
+                   (size_t)sqlite3_column_bytes(st, c), &plain) != 0) {
+        log_error("a protected field of %s %lld cannot be opened (wrong key or altered)", e->kind,
+                  (long long)sqlite3_column_int64(st, C_ID));
+        return json_null();
+    }
+    v = json_string(plain);
+    sodium_memzero(plain, strlen(plain));
+    free(plain);
+    return v;
+}
+
+/* Column c as a JSON string. Text in the store was checked as UTF-8 when
+ * it came in, so it is not checked again on every read. */
+static json_t *text_at(sqlite3_stmt *st, int c)
+{
+    const char *s = (const char *)sqlite3_column_text(st, c);
+
+    return s ? json_stringn_nocheck(s, (size_t)sqlite3_column_bytes(st, c)) : json_null();
+}
+
+/* The record on the statement's current row as JSON. Protected field i is
+ * opened when bit i of open is set; when held is given, the others are
+ * left out and held gets the names of those that have a value. Keys are
+ * our field names, set without jansson's checks. */
+static json_t *read_row(sqlite3_stmt *st, const rec_entity_t *e, unsigned long long open, json_t *held)
+{
+    json_t *o = json_object();
+
+    json_object_set_new_nocheck(o, "id", text_at(st, C_UUID));
     if (e->flags & RE_NUMBER)
-        json_object_set_new(o, "number", json_string((const char *)sqlite3_column_text(st, C_NUMBER)));
-    json_object_set_new(o, "version", json_integer(sqlite3_column_int64(st, C_VERSION)));
+        json_object_set_new_nocheck(o, "number", text_at(st, C_NUMBER));
+    json_object_set_new_nocheck(o, "version", json_integer(sqlite3_column_int64(st, C_VERSION)));
     for (int i = 0; i < e->nfields; i++) {
         const rec_field_t *f = &e->fields[i];
-        int c = C_FIELDS + i;
+        int c = C_FIELDS + i, null = sqlite3_column_type(st, c) == SQLITE_NULL;
         json_t *v;
 
-        if (sqlite3_column_type(st, c) == SQLITE_NULL) {
+        if ((f->flags & RF_PROTECTED) && held && !(i < 64 && (open >> i & 1))) {
+            if (!null)
+                json_array_append_new(held, json_string_nocheck(f->name));
+            continue;
+        }
+        if (null)
             v = (f->type == RT_CODES || f->type == RT_STRINGS) ? json_array() : json_null();
-        } else if (f->type == RT_INT) {
+        else if (f->type == RT_INT)
             v = json_integer(sqlite3_column_int64(st, c));
-        } else if (f->type == RT_REAL) {
+        else if (f->type == RT_REAL)
             v = json_real(sqlite3_column_double(st, c));
-        } else if (f->type == RT_BOOL) {
+        else if (f->type == RT_BOOL)
             v = json_boolean(sqlite3_column_int(st, c));
-        } else if (f->type == RT_CODES || f->type == RT_STRINGS) {
+        else if (f->type == RT_CODES || f->type == RT_STRINGS) {
             v = json_loads((const char *)sqlite3_column_text(st, c), 0, NULL);
             if (!v)
                 v = json_array();
         } else if (f->flags & RF_PROTECTED) {
-            char *plain;
-            if (crypt_open((const char *)sqlite3_column_text(st, C_UUID), f->column, sqlite3_column_blob(st, c),
-                           (size_t)sqlite3_column_bytes(st, c), &plain) == 0) {
-                v = json_string(plain);
-                sodium_memzero(plain, strlen(plain));
-                free(plain);
-            } else {
-                log_error("a protected field of %s %lld cannot be opened (wrong key or altered)", e->kind, id);
-                v = json_null();
-            }
-        } else {
-            v = json_string((const char *)sqlite3_column_text(st, c));
-        }
-        json_object_set_new(o, f->name, v ? v : json_null());
+            if (held)
+                json_array_append_new(held, json_string_nocheck(f->name));
+            v = open_protected(st, e, f, c);
+        } else
+            v = text_at(st, c);
+        json_object_set_new_nocheck(o, f->name, v ? v : json_null());
     }
-    if (e->flags & RE_ORG) {
-        const unsigned char *org = sqlite3_column_text(st, C_ORG);
-        json_object_set_new(o, "organisation", org ? json_string((const char *)org) : json_null());
+    if (e->flags & RE_ORG)
+        json_object_set_new_nocheck(o, "organisation", text_at(st, C_ORG));
+    json_object_set_new_nocheck(o, "created_at", text_at(st, C_CREATED_AT));
+    json_object_set_new_nocheck(o, "created_by", text_at(st, C_CREATED_BY));
+    json_object_set_new_nocheck(o, "updated_at", text_at(st, C_UPDATED_AT));
+    json_object_set_new_nocheck(o, "updated_by", text_at(st, C_UPDATED_BY));
+    return o;
+}
+
+json_t *rec_get(sqlite3 *db, const rec_entity_t *e, long long id)
+{
+    const char *sql = read_sql(e, 0);
+    sqlite3_stmt *st = sql ? db_cached(db, sql) : NULL;
+    json_t *o = NULL;
+
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        o = read_row(st, e, ~0ULL, NULL);
+    db_done(st);
+    return o;
+}
+
+json_t *rec_read(sqlite3 *db, const rec_entity_t *e, const char *uuid, long long viewer_org,
+                 unsigned long long open, long long *id)
+{
+    const char *sql = read_sql(e, 1);
+    sqlite3_stmt *st = sql ? db_cached(db, sql) : NULL;
+    json_t *o = NULL;
+
+    *id = 0;
+    if (!st)
+        return NULL;
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, viewer_org);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        json_t *held = json_array();
+
+        *id = sqlite3_column_int64(st, C_ID);
+        o = read_row(st, e, open, held);
+        json_object_set_new(o, "protected", held);
     }
-    json_object_set_new(o, "created_at", json_string((const char *)sqlite3_column_text(st, C_CREATED_AT)));
-    json_object_set_new(o, "created_by", sqlite3_column_type(st, C_CREATED_BY) == SQLITE_NULL
-                                             ? json_null()
-                                             : json_string((const char *)sqlite3_column_text(st, C_CREATED_BY)));
-    json_object_set_new(o, "updated_at", json_string((const char *)sqlite3_column_text(st, C_UPDATED_AT)));
-    json_object_set_new(o, "updated_by", sqlite3_column_type(st, C_UPDATED_BY) == SQLITE_NULL
-                                             ? json_null()
-                                             : json_string((const char *)sqlite3_column_text(st, C_UPDATED_BY)));
-done:
     db_done(st);
     return o;
 }

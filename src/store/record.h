@@ -109,6 +109,13 @@ int rec_settlement_exists(sqlite3 *db, const char *id);
 /* Read the record with key id as JSON (new reference), or NULL when absent.
  * Protected fields are included; callers strip what a reader may not see. */
 json_t *rec_get(sqlite3 *db, const rec_entity_t *e, long long id);
+/* Read the record with this uuid when a reader of organisation viewer_org
+ * (-1: the system) may see it, as JSON (new reference), or NULL when absent
+ * or hidden; *id gets its key (0 when none). Protected field i is opened
+ * only when bit i of open is set; the others are left out, and the array
+ * "protected" names those that hold a value, opened or not. */
+json_t *rec_read(sqlite3 *db, const rec_entity_t *e, const char *uuid, long long viewer_org,
+                 unsigned long long open, long long *id);
 
 /* Insert a record with the values set in v. Assigns uuid, number, version 1.
  * *id gets the key. Returns an SQLite code. Call inside a transaction. */

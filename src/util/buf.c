@@ -34,6 +34,11 @@ static int buf_grow(buf_t *b, size_t extra)
     return 0;
 }
 
+void buf_reserve(buf_t *b, size_t n)
+{
+    buf_grow(b, n);
+}
+
 void buf_add(buf_t *b, const char *s, size_t n)
 {
     if (buf_grow(b, n) != 0)

@@ -20,6 +20,8 @@ typedef struct buf {
 
 #define BUF_INIT {NULL, 0, 0, 0}
 
+/* Make room for n more bytes, so that the next appends do not move it. */
+void buf_reserve(buf_t *b, size_t n);
 /* Append n bytes from s. */
 void buf_add(buf_t *b, const char *s, size_t n);
 /* Append a NUL-terminated string. */

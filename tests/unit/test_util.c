@@ -1,5 +1,5 @@
 /*
- * test_util.c - partial dates, check digits, buffers, UUIDs and text.
+ * test_util.c - partial dates, check digits, buffers, UUIDs, text and JSON output.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 
 #include "util/buf.h"
 #include "util/hwnum.h"
+#include "util/jsonout.h"
 #include "util/pdate.h"
 #include "util/text.h"
 #include "util/uuid.h"
@@ -215,6 +216,62 @@ static void text_fold_reaches_ascii_from_every_script(void **state)
     text_folder_free(f);
 }
 
+/* json_out must write what jansson writes (compact, precision 10), with
+ * <, > and & escaped: compared on every ASCII character, other scripts,
+ * nesting, integer limits and reals of every shape. */
+static void json_out_matches_jansson(void **state)
+{
+    static const double reals[] = {0.0, -0.0, 1.0, 0.1, -2.5, 1e20, 1.5e-7, 123456789012.0, 3.14159265358979,
+                                   1e100, -1e-100, 40.123456789, 2.0e-5};
+    char all[128];
+    json_t *j = json_object(), *arr = json_array(), *inner = json_object();
+    char *want, *got;
+    buf_t ref = BUF_INIT;
+    size_t len = 0;
+
+    (void)state;
+    for (int c = 1; c < 128; c++)
+        all[c - 1] = (char)c;
+    all[127] = '\0';
+    json_object_set_new(j, "ascii", json_string(all));
+    json_object_set_new(j, "armenian", json_string("Հովհաննիսյան <Արամ> & Оганесян"));
+    json_object_set_new(j, "key \"quoted\" <b>", json_true());
+    json_object_set_new(j, "empty", json_string(""));
+    json_object_set_new(j, "min", json_integer(INT64_MIN));
+    json_object_set_new(j, "max", json_integer(INT64_MAX));
+    json_object_set_new(j, "zero", json_integer(0));
+    for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
+        json_array_append_new(arr, json_real(reals[i]));
+    json_array_append_new(arr, json_null());
+    json_array_append_new(arr, json_false());
+    json_array_append_new(arr, json_array());
+    json_object_set_new(inner, "nested", json_object());
+    json_array_append_new(arr, inner);
+    json_object_set_new(j, "list", arr);
+
+    want = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    for (const char *p = want; *p; p++) {
+        if (*p == '<')
+            buf_puts(&ref, "\\u003c");
+        else if (*p == '>')
+            buf_puts(&ref, "\\u003e");
+        else if (*p == '&')
+            buf_puts(&ref, "\\u0026");
+        else
+            buf_putc(&ref, *p);
+    }
+    got = json_out(j, &len);
+    assert_non_null(got);
+    assert_string_equal(got, buf_str(&ref));
+    assert_int_equal(len, strlen(got));
+    assert_null(strpbrk(got, "<>&"));
+    assert_null(json_out(NULL, NULL));
+    free(want);
+    free(got);
+    buf_free(&ref);
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +282,7 @@ int main(void)
         cmocka_unit_test(hwnum_damm_vectors),
         cmocka_unit_test(hwnum_round_trip_and_errors),
         cmocka_unit_test(buf_grows_and_formats),
+        cmocka_unit_test(json_out_matches_jansson),
         cmocka_unit_test(uuid_is_v4),
         cmocka_unit_test(text_validates_and_detects_script),
         cmocka_unit_test(text_clean_collapses_space),

@@ -1,0 +1,304 @@
+/*
+ * jsonout.c - JSON text from jansson values (see jsonout.h).
+ */
+#include "jsonout.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef jw_t out_t;
+
+/* Room for n more bytes and a NUL; 0, or -1 when out of memory. */
+static int room(out_t *o, size_t n)
+{
+    size_t cap;
+    char *p;
+
+    if (o->failed)
+        return -1;
+    if (o->len + n + 1 <= o->cap)
+        return 0;
+    cap = o->cap ? o->cap : 1024;
+    while (cap < o->len + n + 1) {
+        if (cap > ((size_t)-1) / 4) {
+            o->failed = 1;
+            return -1;
+        }
+        cap *= 2;
+    }
+    p = realloc(o->p, cap);
+    if (!p) {
+        o->failed = 1;
+        return -1;
+    }
+    o->p = p;
+    o->cap = cap;
+    return 0;
+}
+
+static void put(out_t *o, const char *s, size_t n)
+{
+    if (room(o, n) == 0) {
+        memcpy(o->p + o->len, s, n);
+        o->len += n;
+    }
+}
+
+static void put_char(out_t *o, char c)
+{
+    if (room(o, 1) == 0)
+        o->p[o->len++] = c;
+}
+
+/* Before a value: the comma that separates it from the one before, unless
+ * it is the first of its container or follows its key. */
+static void separate(jw_t *w)
+{
+    if (w->keyed) {
+        w->keyed = 0;
+        return;
+    }
+    if (w->depth > 0) {
+        if (!w->empty[w->depth - 1])
+            put_char(w, ',');
+        w->empty[w->depth - 1] = 0;
+    }
+}
+
+/* What each byte becomes inside a string: 0 itself; a letter for a short
+ * escape (\\" \\\\ \\b \\f \\n \\r \\t); 'u' for \\u00XX. Controls, the quote,
+ * the backslash and the three that could start markup (<, >, &) are
+ * escaped; everything else, UTF-8 included, is copied. */
+static const char escape[256] = {
+    ['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't', ['"'] = '"', ['\\'] = '\\',
+    [0x00] = 'u', [0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u', [0x05] = 'u', [0x06] = 'u',
+    [0x07] = 'u', [0x0b] = 'u', [0x0e] = 'u', [0x0f] = 'u', [0x10] = 'u', [0x11] = 'u', [0x12] = 'u',
+    [0x13] = 'u', [0x14] = 'u', [0x15] = 'u', [0x16] = 'u', [0x17] = 'u', [0x18] = 'u', [0x19] = 'u',
+    [0x1a] = 'u', [0x1b] = 'u', [0x1c] = 'u', [0x1d] = 'u', [0x1e] = 'u', [0x1f] = 'u',
+    ['<'] = 'u', ['>'] = 'u', ['&'] = 'u',
+};
+
+static void put_string(out_t *o, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF"; /* as jansson writes controls */
+    static const char lower[] = "0123456789abcdef"; /* as <, > and & were always written here */
+    size_t run = 0;
+    char *w;
+
+    if (n > ((size_t)-1) / 8 || room(o, 6 * n + 2) != 0) { /* the worst case: every byte \\u00XX */
+        o->failed = 1;
+        return;
+    }
+    w = o->p + o->len;
+    *w++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char e = escape[c];
+
+        if (!e)
+            continue;
+        memcpy(w, s + run, i - run);
+        w += i - run;
+        run = i + 1;
+        *w++ = '\\';
+        if (e != 'u') {
+            *w++ = e;
+        } else {
+            const char *digits = c >= 0x20 ? lower : hex;
+            memcpy(w, "u00", 3);
+            w[3] = digits[c >> 4];
+            w[4] = digits[c & 15];
+            w += 5;
+        }
+    }
+    memcpy(w, s + run, n - run);
+    w += n - run;
+    *w++ = '"';
+    o->len = (size_t)(w - o->p);
+}
+
+/* As jansson writes a real with precision 10: %.10g, with ".0" added when
+ * it would read back as an integer, and no '+' or leading zeros in the
+ * exponent. */
+static void put_real(out_t *o, double v)
+{
+    char t[48], *e;
+
+    snprintf(t, sizeof t, "%.10g", v);
+    if (!strpbrk(t, ".eEni")) /* not 1e5, inf or nan */
+        strcat(t, ".0");
+    e = strchr(t, 'e');
+    if (e) {
+        char *d = e + 1, *z;
+        if (*d == '+')
+            memmove(d, d + 1, strlen(d));
+        else if (*d == '-')
+            d++;
+        for (z = d; *z == '0' && z[1]; z++)
+            ;
+        memmove(d, z, strlen(z) + 1);
+    }
+    put(o, t, strlen(t));
+}
+
+static void put_integer(out_t *o, json_int_t v)
+{
+    char t[24], *w = t + sizeof t;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+    do {
+        *--w = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--w = '-';
+    put(o, w, (size_t)(t + sizeof t - w));
+}
+
+void jw_open(jw_t *w, char bracket)
+{
+    separate(w);
+    if (w->depth >= JW_DEPTH) {
+        w->failed = 1;
+        return;
+    }
+    put_char(w, bracket);
+    w->empty[w->depth++] = 1;
+}
+
+void jw_close(jw_t *w, char bracket)
+{
+    if (w->depth > 0)
+        w->depth--;
+    put_char(w, bracket == '{' ? '}' : bracket == '[' ? ']' : bracket);
+}
+
+void jw_key(jw_t *w, const char *key)
+{
+    separate(w);
+    put_string(w, key, strlen(key));
+    put_char(w, ':');
+    w->keyed = 1;
+}
+
+void jw_string(jw_t *w, const char *s, size_t n)
+{
+    separate(w);
+    put_string(w, s, n);
+}
+
+void jw_integer(jw_t *w, json_int_t v)
+{
+    separate(w);
+    put_integer(w, v);
+}
+
+void jw_bool(jw_t *w, int v)
+{
+    separate(w);
+    if (v)
+        put(w, "true", 4);
+    else
+        put(w, "false", 5);
+}
+
+void jw_null(jw_t *w)
+{
+    separate(w);
+    put(w, "null", 4);
+}
+
+void jw_raw(jw_t *w, const char *json, size_t n)
+{
+    size_t run = 0;
+
+    separate(w);
+    for (size_t i = 0; i < n; i++) {
+        const char *u = json[i] == '<' ? "\\u003c" : json[i] == '>' ? "\\u003e" : json[i] == '&' ? "\\u0026" : NULL;
+        if (u) {
+            put(w, json + run, i - run);
+            put(w, u, 6);
+            run = i + 1;
+        }
+    }
+    put(w, json + run, n - run);
+}
+
+void jw_value(jw_t *w, const json_t *j)
+{
+    if (!j) {
+        jw_null(w);
+        return;
+    }
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *v;
+
+        jw_open(w, '{');
+        json_object_foreach((json_t *)j, k, v) {
+            jw_key(w, k);
+            jw_value(w, v);
+        }
+        jw_close(w, '{');
+        break;
+    }
+    case JSON_ARRAY:
+        jw_open(w, '[');
+        for (size_t i = 0; i < json_array_size(j); i++)
+            jw_value(w, json_array_get(j, i));
+        jw_close(w, '[');
+        break;
+    case JSON_STRING:
+        jw_string(w, json_string_value(j), json_string_length(j));
+        break;
+    case JSON_INTEGER:
+        jw_integer(w, json_integer_value(j));
+        break;
+    case JSON_REAL:
+        separate(w);
+        put_real(w, json_real_value(j));
+        break;
+    case JSON_TRUE:
+        jw_bool(w, 1);
+        break;
+    case JSON_FALSE:
+        jw_bool(w, 0);
+        break;
+    default:
+        jw_null(w);
+    }
+}
+
+char *jw_take(jw_t *w, size_t *len)
+{
+    char *p;
+
+    if (w->failed || room(w, 0) != 0) {
+        jw_free(w);
+        return NULL;
+    }
+    w->p[w->len] = '\0';
+    if (len)
+        *len = w->len;
+    p = w->p;
+    memset(w, 0, sizeof *w);
+    return p;
+}
+
+void jw_free(jw_t *w)
+{
+    free(w->p);
+    memset(w, 0, sizeof *w);
+}
+
+char *json_out(const json_t *j, size_t *len)
+{
+    jw_t w = JW_INIT;
+
+    if (!j)
+        return NULL;
+    jw_value(&w, j);
+    return jw_take(&w, len);
+}
