@@ -60,6 +60,17 @@ void api_entity_get(http_req_t *r, const dom_entity_t *d)
 
     if (!valid_id(r, d))
         return;
+    if (!http_query(r, "reveal")) {
+        long long version = 0;
+        size_t len = 0;
+        char *text = dom_get_text(http_ctx(r), d, http_param(r, 0), &version, &len, &err);
+
+        if (!text)
+            http_dom_error(r, &err);
+        else
+            http_record_text(r, 200, text, len, version);
+        return;
+    }
     out = dom_get_revealed(http_ctx(r), d, http_param(r, 0), http_query(r, "reveal"), http_query(r, "purpose"), &err);
     if (!out)
         http_dom_error(r, &err);

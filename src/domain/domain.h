@@ -99,6 +99,11 @@ json_t *dom_get(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, dom_err_t
  * "protected". */
 json_t *dom_get_revealed(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, const char *reveal,
                          const char *purpose, dom_err_t *err);
+/* The record as dom_get gives it, as JSON text (malloc'd; *len its length),
+ * written straight from its row when the entity adds nothing to it: the
+ * plain GET, the most frequent request. *version gets its version. */
+char *dom_get_text(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, long long *version, size_t *len,
+                   dom_err_t *err);
 /* The organisation whose restricted records this caller may see; -1 for
  * the system itself (command-line jobs), which sees all. */
 long long dom_viewer_org(dom_ctx_t *c);

@@ -17,6 +17,7 @@
 #include "store/db.h"
 #include "store/record.h"
 #include "util/buf.h"
+#include "util/jsonout.h"
 
 int dom_begin(dom_ctx_t *c)
 {
@@ -440,9 +441,40 @@ json_t *dom_get_revealed(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, 
         }
         json_decref(done);
     }
-    if (d->decorate)
+    if (d->decorate) {
+        json_t *held = json_incref(json_object_get(o, "protected"));
+
         d->decorate(c, id, o);
+        json_object_del(o, "protected"); /* "protected" stays the last member */
+        json_object_set_new(o, "protected", held);
+    }
     return o;
+}
+
+char *dom_get_text(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, long long *version, size_t *len,
+                   dom_err_t *err)
+{
+    long long id;
+    char *text;
+    json_t *o;
+
+    if (!d->decorate) {
+        text = rec_read_text(c->db, d->rec, uuid, dom_viewer_org(c), &id, version, len);
+        if (!text && id == 0)
+            dom_fail(err, DOM_NOT_FOUND, NULL, "no %s with id %s", d->rec->kind, uuid);
+        else if (!text)
+            dom_fail(err, DOM_INTERNAL, NULL, "the %s could not be read", d->rec->kind);
+        return text;
+    }
+    o = dom_get_revealed(c, d, uuid, NULL, NULL, err);
+    if (!o)
+        return NULL;
+    *version = json_integer_value(json_object_get(o, "version"));
+    text = json_out(o, len);
+    json_decref(o);
+    if (!text)
+        dom_fail(err, DOM_INTERNAL, NULL, "the %s could not be read", d->rec->kind);
+    return text;
 }
 
 json_t *dom_history(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, dom_err_t *err)

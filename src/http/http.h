@@ -64,6 +64,9 @@ void http_set_session_cookie(http_req_t *r, const char *value);
 void http_json(http_req_t *r, int status, json_t *json);
 /* A JSON record with an ETag from its "version" member. */
 void http_record(http_req_t *r, int status, json_t *json);
+/* The same for a record already written as JSON text (escaped as jsonout.h
+ * writes it; taken and freed), at this version. */
+void http_record_text(http_req_t *r, int status, char *text, size_t len, long long version);
 void http_problem(http_req_t *r, int status, const char *field, const char *detail);
 void http_dom_error(http_req_t *r, dom_err_t *err);
 /* Add a header to the answer about to be made (before http_json). */

@@ -41,7 +41,7 @@ typedef struct token_seen {
     long long     id;          /* api_tokens key */
     auth_user_t   user;        /* its user as read then */
     char          expires[32]; /* expires_at, "" for never */
-    char          last[32];    /* last_used_at as this worker knows it */
+    time_t        touched;     /* last_used_at as this worker knows it; 0 for never */
 } token_seen_t;
 
 #define TOKENS_SEEN 8
@@ -85,7 +85,7 @@ struct http_req {
     int                      status;      /* its status */
     struct timespec          start;       /* for the log */
     int                      answered;    /* a response was queued */
-    char                     extra_headers[4][2][256];
+    char                    *extra_headers[4][2]; /* name, value: owned copies */
     int                      nextra;
 };
 
@@ -226,8 +226,14 @@ void http_add_header(http_req_t *r, const char *k, const char *v)
 {
     if (r->nextra >= 4)
         return;
-    snprintf(r->extra_headers[r->nextra][0], 256, "%s", k);
-    snprintf(r->extra_headers[r->nextra][1], 256, "%s", v);
+    r->extra_headers[r->nextra][0] = strdup(k);
+    r->extra_headers[r->nextra][1] = strdup(v);
+    if (!r->extra_headers[r->nextra][0] || !r->extra_headers[r->nextra][1]) {
+        free(r->extra_headers[r->nextra][0]);
+        free(r->extra_headers[r->nextra][1]);
+        r->extra_headers[r->nextra][0] = r->extra_headers[r->nextra][1] = NULL;
+        return;
+    }
     r->nextra++;
 }
 
@@ -276,6 +282,15 @@ void http_record(http_req_t *r, int status, json_t *json)
     snprintf(etag, sizeof etag, "\"%lld\"", (long long)json_integer_value(json_object_get(json, "version")));
     http_add_header(r, MHD_HTTP_HEADER_ETAG, etag);
     http_json(r, status, json);
+}
+
+void http_record_text(http_req_t *r, int status, char *text, size_t len, long long version)
+{
+    char etag[40];
+
+    snprintf(etag, sizeof etag, "\"%lld\"", version);
+    http_add_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    answer(r, status, "application/json; charset=utf-8", text, len);
 }
 
 static const char *status_title(int status)
@@ -457,14 +472,20 @@ static const char *cookie_value(http_req_t *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
-/* Seconds between two ISO times of ours (b - a); enough precision here. */
+/* An ISO time of ours as seconds since the epoch; 0 when empty or bad. */
+static time_t iso_seconds(const char *s)
+{
+    struct tm t = {0};
+
+    return s && strptime(s, "%Y-%m-%dT%H:%M:%S", &t) ? timegm(&t) : 0;
+}
+
+/* Seconds between two ISO times of ours (b - a); 0 when either is bad. */
 static long seconds_between(const char *a, const char *b)
 {
-    struct tm ta = {0}, tb = {0};
+    time_t ta = iso_seconds(a), tb = iso_seconds(b);
 
-    if (!strptime(a, "%Y-%m-%dT%H:%M:%S", &ta) || !strptime(b, "%Y-%m-%dT%H:%M:%S", &tb))
-        return 0;
-    return (long)(timegm(&tb) - timegm(&ta));
+    return ta && tb ? (long)(tb - ta) : 0;
 }
 
 #define SESSION_IDLE_SECONDS (30 * 60)
@@ -507,15 +528,17 @@ static token_seen_t *tokens_find(worker_t *w, const unsigned char hash[32])
 static token_seen_t *tokens_get(worker_t *w, const unsigned char hash[32], const char *now)
 {
     token_seen_t *t, fresh = {0};
+    char last[32];
 
     tokens_check(w);
     t = tokens_find(w, hash);
     if (t && (!*t->expires || strcmp(t->expires, now) > 0))
         return t;
-    if (store_token_lookup(w->db, hash, now, &fresh.user, &fresh.id, fresh.last, fresh.expires) != 0) {
+    if (store_token_lookup(w->db, hash, now, &fresh.user, &fresh.id, last, fresh.expires) != 0) {
         sodium_memzero(&fresh, sizeof fresh);
         return NULL;
     }
+    fresh.touched = iso_seconds(last);
     memcpy(fresh.hash, hash, 32);
     t = &w->seen[hash[0] % TOKENS_SEEN]; /* the hash is uniform: any slot will do */
     *t = fresh;
@@ -542,10 +565,10 @@ static int authenticate(http_req_t *r)
         if (!t)
             return 0;
         r->user = t->user;
-        if (!*t->last || seconds_between(t->last, now) > TOUCH_EVERY_SECONDS) {
+        if (!t->touched || time(NULL) - t->touched > TOUCH_EVERY_SECONDS) {
             /* Our own write: the tokens seen stay good. */
             store_token_touch(db, t->id, now);
-            snprintf(t->last, sizeof t->last, "%s", now);
+            t->touched = time(NULL);
             r->worker->seen_own = (long long)sqlite3_total_changes64(db);
         }
         return 1;
@@ -792,6 +815,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     for (int i = 0; i < HTTP_MAX_PARAMS; i++)
         free(r->params[i]);
     free(r->path);
+    for (int i = 0; i < r->nextra; i++) {
+        free(r->extra_headers[i][0]);
+        free(r->extra_headers[i][1]);
+    }
     buf_free(&r->body);
     json_decref(r->json);
     free(r);
@@ -933,6 +960,8 @@ int http_serve(const http_config_t *cfg)
     }
     for (int i = 0; i < threads; i++) {
         s.workers[i].db = db_open(cfg->db_path, 0, err, sizeof err);
+        if (s.workers[i].db)
+            db_serve_reads(s.workers[i].db);
         s.workers[i].folder = text_folder_new();
         s.nworkers = i + 1;
         if (!s.workers[i].db || !s.workers[i].folder) {

@@ -90,7 +90,8 @@ sqlite3 *db_open(const char *path, int create, char *err, size_t errlen)
 
 static struct cached {
     sqlite3      *db;   /* owner, NULL when free */
-    unsigned long hash; /* of db and text */
+    const char   *key;  /* the caller's text, for db_cached_static; else NULL */
+    unsigned long hash; /* of db and text (of db and key for db_cached_static) */
     sqlite3_stmt *st;
     int           busy; /* handed out, not yet done */
 } cache[CACHE_SLOTS];
@@ -136,9 +137,10 @@ static int unhold(sqlite3_stmt *st)
     return -1;
 }
 
-sqlite3_stmt *db_cached(sqlite3 *db, const char *sql)
+/* Hand out the cached statement for (db, sql) found by match(), or prepare
+ * and cache one. */
+static sqlite3_stmt *cached(sqlite3 *db, const char *sql, unsigned long h, const char *key)
 {
-    unsigned long h = sql_hash(db, sql);
     sqlite3_stmt *st = NULL;
     int i, slot = -1;
 
@@ -146,7 +148,8 @@ sqlite3_stmt *db_cached(sqlite3 *db, const char *sql)
     for (i = 0; i < CACHE_PROBE; i++) {
         int k = (int)((h + (unsigned long)i) % CACHE_SLOTS);
         struct cached *c = &cache[k];
-        if (c->db == db && c->hash == h && !c->busy && strcmp(sqlite3_sql(c->st), sql) == 0) {
+        if (c->db == db && c->hash == h && !c->busy &&
+            (key ? c->key == key : !c->key && strcmp(sqlite3_sql(c->st), sql) == 0)) {
             c->busy = 1;
             st = c->st;
             slot = k;
@@ -169,6 +172,7 @@ sqlite3_stmt *db_cached(sqlite3 *db, const char *sql)
         struct cached *c = &cache[k];
         if (!c->db) {
             c->db = db;
+            c->key = key;
             c->hash = h;
             c->st = st;
             c->busy = 1;
@@ -182,6 +186,18 @@ sqlite3_stmt *db_cached(sqlite3 *db, const char *sql)
     return st; /* uncached when the probe found no room: db_done finalizes */
 }
 
+sqlite3_stmt *db_cached(sqlite3 *db, const char *sql)
+{
+    return cached(db, sql, sql_hash(db, sql), NULL);
+}
+
+sqlite3_stmt *db_cached_static(sqlite3 *db, const char *sql)
+{
+    unsigned long h = ((unsigned long)(uintptr_t)sql * 0x9E3779B97F4A7C15UL) ^ (unsigned long)(uintptr_t)db;
+
+    return cached(db, sql, h ^ (h >> 29), sql);
+}
+
 void db_done(sqlite3_stmt *st)
 {
     int kept = 0, slot;
@@ -192,19 +208,12 @@ void db_done(sqlite3_stmt *st)
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     pthread_mutex_lock(&cache_lock);
-    if (slot >= 0 && cache[slot].st == st) {
+    if (slot < 0 || cache[slot].st != st) /* done on another thread, or many held: look */
+        for (slot = 0; slot < CACHE_SLOTS && cache[slot].st != st; slot++)
+            ;
+    if (slot < CACHE_SLOTS) {
         cache[slot].busy = 0;
         kept = 1;
-    } else {
-        unsigned long h = sql_hash(sqlite3_db_handle(st), sqlite3_sql(st));
-        for (int i = 0; i < CACHE_PROBE; i++) {
-            struct cached *c = &cache[(h + (unsigned long)i) % CACHE_SLOTS];
-            if (c->st == st) {
-                c->busy = 0;
-                kept = 1;
-                break;
-            }
-        }
     }
     pthread_mutex_unlock(&cache_lock);
     if (!kept)
@@ -298,7 +307,7 @@ int db_migrate(sqlite3 *db, int *applied, char *err, size_t errlen)
  * Returns an SQLite code, SQLITE_OK on success. */
 static int db_step_cached(sqlite3 *db, const char *sql)
 {
-    sqlite3_stmt *st = db_cached(db, sql);
+    sqlite3_stmt *st = db_cached_static(db, sql);
     int rc;
 
     if (!st)
@@ -338,6 +347,16 @@ void db_rollback_to(sqlite3 *db)
 {
     db_step_cached(db, "ROLLBACK TO dom");
     db_step_cached(db, "RELEASE dom");
+}
+
+void db_serve_reads(sqlite3 *db)
+{
+    /* 8 MiB of pages per connection (SQLite's default is 2): with 100,000
+     * persons a GET then reads 1.9 pages from the OS instead of 2.8, for
+     * 25 MB more in all with four workers. A memory mapping would save the
+     * reads altogether, but each connection maps the file on its own and
+     * the server grew past a gigabyte. */
+    sqlite3_exec(db, "PRAGMA cache_size=-8192", NULL, NULL, NULL);
 }
 
 void db_read_begin(sqlite3 *db)

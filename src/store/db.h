@@ -43,12 +43,17 @@ void db_rollback(sqlite3 *db);
  * first use). Hand it back with db_done, never sqlite3_finalize. Use it
  * for statements whose text repeats; NULL on error (logged). */
 sqlite3_stmt *db_cached(sqlite3 *db, const char *sql);
+/* The same for SQL text that lives as long as the process (a literal, or
+ * text built once and kept): found by its address, not by reading it. */
+sqlite3_stmt *db_cached_static(sqlite3 *db, const char *sql);
 /* Reset a statement from db_cached and return it to the cache. */
 void db_done(sqlite3_stmt *st);
 /* Savepoints nest a write inside a transaction the caller holds. */
 int db_savepoint(sqlite3 *db);
 int db_release(sqlite3 *db);
 void db_rollback_to(sqlite3 *db);
+/* Settings for a connection that serves many reads (the server's workers). */
+void db_serve_reads(sqlite3 *db);
 /* A read transaction: one snapshot and one read lock for several reads.
  * db_read_end commits it if it is still open. */
 void db_read_begin(sqlite3 *db);

@@ -5,6 +5,7 @@
 #include "record.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "store/db.h"
 #include "util/buf.h"
 #include "util/hwnum.h"
+#include "util/jsonout.h"
 #include "util/log.h"
 #include "util/uuid.h"
 
@@ -122,21 +124,6 @@ int rec_settlement_exists(sqlite3 *db, const char *id)
     return db_int(db, "SELECT 1 FROM settlements WHERE id = ?", id, 0) == 1;
 }
 
-/* The expression that reads field f of row alias t. */
-static void select_expr(buf_t *sql, const rec_field_t *f)
-{
-    if (f->type == RT_REF) {
-        buf_puts(sql, "(SELECT uuid FROM ");
-        buf_puts(sql, f->ref_table);
-        buf_puts(sql, " WHERE id = t.");
-        buf_puts(sql, f->column);
-        buf_puts(sql, ")");
-    } else {
-        buf_puts(sql, "t.");
-        buf_puts(sql, f->column);
-    }
-}
-
 /* Columns every record has, before its own fields, in this order. */
 enum { C_ID, C_UUID, C_VERSION, C_CREATED_AT, C_CREATED_BY, C_UPDATED_AT, C_UPDATED_BY,
        C_NUMBER, C_ORG, C_RESTRICTED, C_FIELDS };
@@ -155,25 +142,52 @@ static pthread_mutex_t read_sqls_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *build_read_sql(const rec_entity_t *e, int by_uuid)
 {
     buf_t sql = BUF_INIT;
+    char alias[16];
 
-    buf_puts(&sql, "SELECT t.id, t.uuid, t.version, t.created_at,"
-                   " (SELECT username FROM users WHERE id = t.created_by), t.updated_at,"
-                   " (SELECT username FROM users WHERE id = t.updated_by), ");
+    /* Names behind keys come by LEFT JOIN (rowid lookups) rather than one
+     * correlated subquery each, which cost SQLite a subprogram per column. */
+    buf_puts(&sql, "SELECT t.id, t.uuid, t.version, t.created_at, cb.username, t.updated_at, ub.username, ");
     buf_puts(&sql, e->flags & RE_NUMBER ? "t.number, " : "NULL, ");
-    buf_puts(&sql, e->flags & RE_ORG ? "(SELECT uuid FROM organisations WHERE id = t.organisation_id), 0"
-                                     : "NULL, 0");
+    buf_puts(&sql, e->flags & RE_ORG ? "og.uuid, 0" : "NULL, 0");
     for (int i = 0; i < e->nfields; i++) {
+        const rec_field_t *f = &e->fields[i];
+
         buf_puts(&sql, ", ");
-        select_expr(&sql, &e->fields[i]);
+        if (f->type == RT_REF) {
+            snprintf(alias, sizeof alias, "r%d", i);
+            buf_puts(&sql, alias);
+            buf_puts(&sql, ".uuid");
+        } else {
+            buf_puts(&sql, "t.");
+            buf_puts(&sql, f->column);
+        }
     }
     buf_puts(&sql, " FROM ");
     buf_puts(&sql, e->table);
+    buf_puts(&sql, " t LEFT JOIN users cb ON cb.id = t.created_by LEFT JOIN users ub ON ub.id = t.updated_by");
+    if (e->flags & RE_ORG)
+        buf_puts(&sql, " LEFT JOIN organisations og ON og.id = t.organisation_id");
+    for (int i = 0; i < e->nfields; i++) {
+        const rec_field_t *f = &e->fields[i];
+
+        if (f->type != RT_REF)
+            continue;
+        snprintf(alias, sizeof alias, "r%d", i);
+        buf_puts(&sql, " LEFT JOIN ");
+        buf_puts(&sql, f->ref_table);
+        buf_puts(&sql, " ");
+        buf_puts(&sql, alias);
+        buf_puts(&sql, " ON ");
+        buf_puts(&sql, alias);
+        buf_puts(&sql, ".id = t.");
+        buf_puts(&sql, f->column);
+    }
     if (!by_uuid)
-        buf_puts(&sql, " t WHERE t.id = ?1");
+        buf_puts(&sql, " WHERE t.id = ?1");
     else if (e->flags & RE_ORG)
-        buf_puts(&sql, " t WHERE t.uuid = ?1 AND (?2 < 0 OR t.restricted = 0 OR t.organisation_id IS ?2)");
+        buf_puts(&sql, " WHERE t.uuid = ?1 AND (?2 < 0 OR t.restricted = 0 OR t.organisation_id IS ?2)");
     else
-        buf_puts(&sql, " t WHERE t.uuid = ?1 AND ?2 = ?2");
+        buf_puts(&sql, " WHERE t.uuid = ?1 AND ?2 = ?2");
     return buf_take(&sql);
 }
 
@@ -217,102 +231,196 @@ static json_t *open_protected(sqlite3_stmt *st, const rec_entity_t *e, const rec
     return v;
 }
 
-/* Column c as a JSON string. Text in the store was checked as UTF-8 when
- * it came in, so it is not checked again on every read. */
-static json_t *text_at(sqlite3_stmt *st, int c)
-{
-    const char *s = (const char *)sqlite3_column_text(st, c);
+/* Where a record read goes: a jansson object (obj), or JSON text written
+ * straight from the row (w), which is what a plain GET answers with. Both
+ * get the same members in the same order. */
+typedef struct sink {
+    json_t *obj; /* when building a tree */
+    jw_t   *w;   /* when writing text */
+} sink_t;
 
-    return s ? json_stringn_nocheck(s, (size_t)sqlite3_column_bytes(st, c)) : json_null();
+/* Member key = v (a new reference, taken). */
+static void sink_value(sink_t *k, const char *key, json_t *v)
+{
+    if (!v)
+        v = json_null();
+    if (k->obj) {
+        json_object_set_new_nocheck(k->obj, key, v); /* keys are our field names */
+        return;
+    }
+    jw_key(k->w, key);
+    jw_value(k->w, v);
+    json_decref(v);
 }
 
-/* The record on the statement's current row as JSON. Protected field i is
- * opened when bit i of open is set; when held is given, the others are
- * left out and held gets the names of those that have a value. Keys are
- * our field names, set without jansson's checks. */
-static json_t *read_row(sqlite3_stmt *st, const rec_entity_t *e, unsigned long long open, json_t *held)
+/* Member key = column c as a string, or null. Text in the store was
+ * checked as UTF-8 when it came in, so it is not checked again here. */
+static void sink_text(sink_t *k, const char *key, sqlite3_stmt *st, int c)
 {
-    json_t *o = json_object();
+    const char *s = (const char *)sqlite3_column_text(st, c);
+    size_t n = (size_t)sqlite3_column_bytes(st, c);
 
-    json_object_set_new_nocheck(o, "id", text_at(st, C_UUID));
+    if (k->obj) {
+        json_object_set_new_nocheck(k->obj, key, s ? json_stringn_nocheck(s, n) : json_null());
+        return;
+    }
+    jw_key(k->w, key);
+    if (s)
+        jw_string(k->w, s, n);
+    else
+        jw_null(k->w);
+}
+
+static void sink_integer(sink_t *k, const char *key, long long v)
+{
+    if (k->obj) {
+        json_object_set_new_nocheck(k->obj, key, json_integer(v));
+        return;
+    }
+    jw_key(k->w, key);
+    jw_integer(k->w, v);
+}
+
+static void sink_bool(sink_t *k, const char *key, int v)
+{
+    if (k->obj) {
+        json_object_set_new_nocheck(k->obj, key, json_boolean(v));
+        return;
+    }
+    jw_key(k->w, key);
+    jw_bool(k->w, v);
+}
+
+/* Member key = column c, a JSON array kept as text ([] when NULL or bad). */
+static void sink_array(sink_t *k, const char *key, sqlite3_stmt *st, int c)
+{
+    const char *s = (const char *)sqlite3_column_text(st, c);
+    json_t *v;
+
+    if (k->obj || !s || s[0] != '[') {
+        v = s ? json_loads(s, 0, NULL) : NULL;
+        sink_value(k, key, json_is_array(v) ? v : (json_decref(v), json_array()));
+        return;
+    }
+    jw_key(k->w, key); /* stored by us as JSON: copied as it is */
+    jw_raw(k->w, s, (size_t)sqlite3_column_bytes(st, c));
+}
+
+/* The record on the statement's current row into k. Protected field i is
+ * opened when bit i of open is set; with held, the others are left out and
+ * a last member "protected" names those that hold a value. */
+static void read_row(sqlite3_stmt *st, const rec_entity_t *e, unsigned long long open, int held, sink_t *k)
+{
+    int names[64], nnames = 0;
+
+    sink_text(k, "id", st, C_UUID);
     if (e->flags & RE_NUMBER)
-        json_object_set_new_nocheck(o, "number", text_at(st, C_NUMBER));
-    json_object_set_new_nocheck(o, "version", json_integer(sqlite3_column_int64(st, C_VERSION)));
+        sink_text(k, "number", st, C_NUMBER);
+    sink_integer(k, "version", sqlite3_column_int64(st, C_VERSION));
     for (int i = 0; i < e->nfields; i++) {
         const rec_field_t *f = &e->fields[i];
         int c = C_FIELDS + i, null = sqlite3_column_type(st, c) == SQLITE_NULL;
-        json_t *v;
 
-        if ((f->flags & RF_PROTECTED) && held && !(i < 64 && (open >> i & 1))) {
-            if (!null)
-                json_array_append_new(held, json_string_nocheck(f->name));
+        if ((f->flags & RF_PROTECTED) && !null && nnames < 64)
+            names[nnames++] = i;
+        if ((f->flags & RF_PROTECTED) && held && !(i < 64 && (open >> i & 1)))
             continue;
-        }
-        if (null)
-            v = (f->type == RT_CODES || f->type == RT_STRINGS) ? json_array() : json_null();
+        if (f->type == RT_CODES || f->type == RT_STRINGS)
+            sink_array(k, f->name, st, c);
+        else if (null)
+            sink_value(k, f->name, json_null());
         else if (f->type == RT_INT)
-            v = json_integer(sqlite3_column_int64(st, c));
+            sink_integer(k, f->name, sqlite3_column_int64(st, c));
         else if (f->type == RT_REAL)
-            v = json_real(sqlite3_column_double(st, c));
+            sink_value(k, f->name, json_real(sqlite3_column_double(st, c)));
         else if (f->type == RT_BOOL)
-            v = json_boolean(sqlite3_column_int(st, c));
-        else if (f->type == RT_CODES || f->type == RT_STRINGS) {
-            v = json_loads((const char *)sqlite3_column_text(st, c), 0, NULL);
-            if (!v)
-                v = json_array();
-        } else if (f->flags & RF_PROTECTED) {
-            if (held)
-                json_array_append_new(held, json_string_nocheck(f->name));
-            v = open_protected(st, e, f, c);
-        } else
-            v = text_at(st, c);
-        json_object_set_new_nocheck(o, f->name, v ? v : json_null());
+            sink_bool(k, f->name, sqlite3_column_int(st, c));
+        else if (f->flags & RF_PROTECTED)
+            sink_value(k, f->name, open_protected(st, e, f, c));
+        else
+            sink_text(k, f->name, st, c);
     }
     if (e->flags & RE_ORG)
-        json_object_set_new_nocheck(o, "organisation", text_at(st, C_ORG));
-    json_object_set_new_nocheck(o, "created_at", text_at(st, C_CREATED_AT));
-    json_object_set_new_nocheck(o, "created_by", text_at(st, C_CREATED_BY));
-    json_object_set_new_nocheck(o, "updated_at", text_at(st, C_UPDATED_AT));
-    json_object_set_new_nocheck(o, "updated_by", text_at(st, C_UPDATED_BY));
-    return o;
+        sink_text(k, "organisation", st, C_ORG);
+    sink_text(k, "created_at", st, C_CREATED_AT);
+    sink_text(k, "created_by", st, C_CREATED_BY);
+    sink_text(k, "updated_at", st, C_UPDATED_AT);
+    sink_text(k, "updated_by", st, C_UPDATED_BY);
+    if (held) {
+        json_t *list = json_array();
+        for (int i = 0; i < nnames; i++)
+            json_array_append_new(list, json_string_nocheck(e->fields[names[i]].name));
+        sink_value(k, "protected", list);
+    }
 }
 
 json_t *rec_get(sqlite3 *db, const rec_entity_t *e, long long id)
 {
     const char *sql = read_sql(e, 0);
-    sqlite3_stmt *st = sql ? db_cached(db, sql) : NULL;
-    json_t *o = NULL;
+    sqlite3_stmt *st = sql ? db_cached_static(db, sql) : NULL;
+    sink_t k = {0};
 
     if (!st)
         return NULL;
     sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        o = read_row(st, e, ~0ULL, NULL);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        k.obj = json_object();
+        read_row(st, e, ~0ULL, 0, &k);
+    }
     db_done(st);
-    return o;
+    return k.obj;
 }
 
-json_t *rec_read(sqlite3 *db, const rec_entity_t *e, const char *uuid, long long viewer_org,
-                 unsigned long long open, long long *id)
+/* Step the by-uuid read of e; SQLITE_ROW when the record is there and
+ * visible, with *id set. */
+static sqlite3_stmt *find_row(sqlite3 *db, const rec_entity_t *e, const char *uuid, long long viewer_org,
+                              long long *id)
 {
     const char *sql = read_sql(e, 1);
-    sqlite3_stmt *st = sql ? db_cached(db, sql) : NULL;
-    json_t *o = NULL;
+    sqlite3_stmt *st = sql ? db_cached_static(db, sql) : NULL;
 
     *id = 0;
     if (!st)
         return NULL;
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, viewer_org);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        json_t *held = json_array();
-
-        *id = sqlite3_column_int64(st, C_ID);
-        o = read_row(st, e, open, held);
-        json_object_set_new(o, "protected", held);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        db_done(st);
+        return NULL;
     }
+    *id = sqlite3_column_int64(st, C_ID);
+    return st;
+}
+
+json_t *rec_read(sqlite3 *db, const rec_entity_t *e, const char *uuid, long long viewer_org,
+                 unsigned long long open, long long *id)
+{
+    sqlite3_stmt *st = find_row(db, e, uuid, viewer_org, id);
+    sink_t k = {0};
+
+    if (!st)
+        return NULL;
+    k.obj = json_object();
+    read_row(st, e, open, 1, &k);
     db_done(st);
-    return o;
+    return k.obj;
+}
+
+char *rec_read_text(sqlite3 *db, const rec_entity_t *e, const char *uuid, long long viewer_org, long long *id,
+                    long long *version, size_t *len)
+{
+    sqlite3_stmt *st = find_row(db, e, uuid, viewer_org, id);
+    jw_t w = JW_INIT;
+    sink_t k = {NULL, &w};
+
+    if (!st)
+        return NULL;
+    *version = sqlite3_column_int64(st, C_VERSION);
+    jw_open(&w, '{');
+    read_row(st, e, 0, 1, &k);
+    jw_close(&w, '{');
+    db_done(st);
+    return jw_take(&w, len);
 }
 
 /* Bind value v of field f at position i; protected values are sealed for

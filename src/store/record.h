@@ -116,6 +116,10 @@ json_t *rec_get(sqlite3 *db, const rec_entity_t *e, long long id);
  * "protected" names those that hold a value, opened or not. */
 json_t *rec_read(sqlite3 *db, const rec_entity_t *e, const char *uuid, long long viewer_org,
                  unsigned long long open, long long *id);
+/* As rec_read with no field opened, as JSON text (malloc'd; *len its
+ * length) written straight from the row; *version gets its version. */
+char *rec_read_text(sqlite3 *db, const rec_entity_t *e, const char *uuid, long long viewer_org, long long *id,
+                    long long *version, size_t *len);
 
 /* Insert a record with the values set in v. Assigns uuid, number, version 1.
  * *id gets the key. Returns an SQLite code. Call inside a transaction. */

@@ -3,6 +3,7 @@
  */
 #include "jsonout.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,11 +80,25 @@ static const char escape[256] = {
     ['<'] = 'u', ['>'] = 'u', ['&'] = 'u',
 };
 
+/* 1 when one of the eight bytes of x may need an escape: a control, '"',
+ * '\\', '<', '>' or '&' (the classic zero-byte test; it never misses one,
+ * and a false alarm only sends the bytes through the careful path). */
+static int word_may_escape(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\'), l = x ^ (ones * '<'), g = x ^ (ones * '>'),
+             a = x ^ (ones * '&');
+    uint64_t zero = ((q - ones) & ~q) | ((b - ones) & ~b) | ((l - ones) & ~l) | ((g - ones) & ~g) |
+                    ((a - ones) & ~a);
+
+    return (((x - ones * 0x20) & ~x) | zero) & high ? 1 : 0;
+}
+
 static void put_string(out_t *o, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF"; /* as jansson writes controls */
     static const char lower[] = "0123456789abcdef"; /* as <, > and & were always written here */
-    size_t run = 0;
+    size_t run = 0, i = 0;
     char *w;
 
     if (n > ((size_t)-1) / 8 || room(o, 6 * n + 2) != 0) { /* the worst case: every byte \\u00XX */
@@ -92,25 +107,36 @@ static void put_string(out_t *o, const char *s, size_t n)
     }
     w = o->p + o->len;
     *w++ = '"';
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        char e = escape[c];
+    while (i < n) {
+        unsigned char c;
+        char e;
 
-        if (!e)
-            continue;
-        memcpy(w, s + run, i - run);
-        w += i - run;
-        run = i + 1;
-        *w++ = '\\';
-        if (e != 'u') {
-            *w++ = e;
-        } else {
-            const char *digits = c >= 0x20 ? lower : hex;
-            memcpy(w, "u00", 3);
-            w[3] = digits[c >> 4];
-            w[4] = digits[c & 15];
-            w += 5;
+        if (i + 8 <= n) { /* most text needs no escape: eight bytes at a time */
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            if (!word_may_escape(x)) {
+                i += 8;
+                continue;
+            }
         }
+        c = (unsigned char)s[i];
+        e = escape[c];
+        if (e) {
+            memcpy(w, s + run, i - run);
+            w += i - run;
+            run = i + 1;
+            *w++ = '\\';
+            if (e != 'u') {
+                *w++ = e;
+            } else {
+                const char *digits = c >= 0x20 ? lower : hex;
+                memcpy(w, "u00", 3);
+                w[3] = digits[c >> 4];
+                w[4] = digits[c & 15];
+                w += 5;
+            }
+        }
+        i++;
     }
     memcpy(w, s + run, n - run);
     w += n - run;
