@@ -418,10 +418,15 @@ void dedup_after_write(dom_ctx_t *c, long long id, json_t *out)
         if (active)
             trace_person(c, &in);
         store_match_row_free(&row);
-        if (!active)
-            return;
     }
-    json_object_set_new(out, "duplicates", dedup_candidates(c, id));
+}
+
+void dedup_after_reply(dom_ctx_t *c, long long id, json_t *out)
+{
+    const char *status = json_string_value(json_object_get(out, "record_status"));
+
+    if (c->matcher && (!status || strcmp(status, "active") == 0))
+        json_object_set_new(out, "duplicates", dedup_candidates(c, id));
 }
 
 void dedup_request_written(dom_ctx_t *c, long long id, json_t *out)

@@ -25,9 +25,12 @@ size_t dedup_size(void);
 json_t *dedup_candidates(dom_ctx_t *c, long long id);
 /* Persons whose names match free text in any script (uuids), or NULL. */
 json_t *dedup_search(dom_ctx_t *c, const char *q);
-/* Index a person just created or changed, and answer its candidates
- * under "duplicates" in out. */
+/* Index a person just created or changed (in the writer, after_commit). */
 void dedup_after_write(dom_ctx_t *c, long long id, json_t *out);
+/* Then answer its candidates under "duplicates" in out and queue them for
+ * review (after_reply: outside the writer, whose one thread every write
+ * waits for). */
+void dedup_after_reply(dom_ctx_t *c, long long id, json_t *out);
 
 /* The persons the engine finds for in (probability >= min_prob), at most
  * k, as [{id, weight, probability, explanation}] (tracing's engine), or

@@ -81,6 +81,11 @@ typedef struct dom_entity {
     /* Records whose names match free text otherwise than by word prefix
      * (the matcher): a JSON array of uuids, or NULL. */
     json_t *(*search)(dom_ctx_t *c, const char *q);
+    /* After a create or an update has committed, outside the writer (in
+     * the caller's thread, on its own connection): work that may add to
+     * the answer but need not hold up everyone else's writes, such as
+     * looking for duplicates. */
+    void (*after_reply)(dom_ctx_t *c, long long id, json_t *out);
 } dom_entity_t;
 
 extern const dom_entity_t dom_person, dom_household, dom_return;

@@ -164,4 +164,4 @@ static int person_after_write(dom_ctx_t *c, long long id, json_t *rec, dom_err_t
 }
 
 const dom_entity_t dom_person = {&person_rec, person_prepare, person_after_write, NULL, dedup_after_write,
-                                 dedup_search};
+                                 dedup_search, dedup_after_reply};

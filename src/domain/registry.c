@@ -159,9 +159,10 @@ static void redact(dom_ctx_t *c, const rec_entity_t *e, json_t *o, const char *c
     json_object_set_new(o, "protected", held);
 }
 
-static json_t *create_direct(dom_ctx_t *c, const dom_entity_t *d, json_t *body, dom_err_t *err);
+static json_t *create_direct(dom_ctx_t *c, const dom_entity_t *d, json_t *body, long long *written,
+                             dom_err_t *err);
 static json_t *update_direct(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, long long if_version,
-                             json_t *body, dom_err_t *err);
+                             json_t *body, long long *written, dom_err_t *err);
 
 /* Writes go through the group-commit writer when the server runs one. */
 struct write_args {
@@ -169,34 +170,45 @@ struct write_args {
     const char         *uuid;
     long long           if_version;
     json_t             *body;
+    long long           id;        /* the record written, once committed */
 };
 
 static json_t *create_job(dom_ctx_t *c, void *arg, dom_err_t *err)
 {
     struct write_args *a = arg;
-    return create_direct(c, a->d, a->body, err);
+    return create_direct(c, a->d, a->body, &a->id, err);
 }
 
 static json_t *update_job(dom_ctx_t *c, void *arg, dom_err_t *err)
 {
     struct write_args *a = arg;
-    return update_direct(c, a->d, a->uuid, a->if_version, a->body, err);
+    return update_direct(c, a->d, a->uuid, a->if_version, a->body, &a->id, err);
 }
 
 json_t *dom_create(dom_ctx_t *c, const dom_entity_t *d, json_t *body, dom_err_t *err)
 {
-    struct write_args a = {d, NULL, 0, body};
-    return writer_run(c, create_job, &a, err);
+    struct write_args a = {d, NULL, 0, body, 0};
+    json_t *out = writer_run(c, create_job, &a, err);
+
+    if (out && a.id && d->after_reply)
+        d->after_reply(c, a.id, out);
+    return out;
 }
 
 json_t *dom_update(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, long long if_version, json_t *body,
                    dom_err_t *err)
 {
-    struct write_args a = {d, uuid, if_version, body};
-    return writer_run(c, update_job, &a, err);
+    struct write_args a = {d, uuid, if_version, body, 0};
+    json_t *out = writer_run(c, update_job, &a, err);
+
+    if (out && a.id && d->after_reply)
+        d->after_reply(c, a.id, out);
+    return out;
 }
 
-static json_t *create_direct(dom_ctx_t *c, const dom_entity_t *d, json_t *body, dom_err_t *err)
+/* *written gets the record's key once it is written and its hooks ran. */
+static json_t *create_direct(dom_ctx_t *c, const dom_entity_t *d, json_t *body, long long *written,
+                             dom_err_t *err)
 {
     const rec_entity_t *e = d->rec;
     rec_val_t *v = rec_vals_new(e);
@@ -236,6 +248,7 @@ static json_t *create_direct(dom_ctx_t *c, const dom_entity_t *d, json_t *body, 
     if (d->after_commit)
         d->after_commit(c, id, out);
     redact(c, e, out, NULL);
+    *written = id;
 done:
     if (!out)
         dom_rollback(c);
@@ -245,7 +258,7 @@ done:
 }
 
 static json_t *update_direct(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, long long if_version,
-                             json_t *body, dom_err_t *err)
+                             json_t *body, long long *written, dom_err_t *err)
 {
     const rec_entity_t *e = d->rec;
     rec_val_t *v = rec_vals_new(e);
@@ -318,8 +331,10 @@ static json_t *update_direct(dom_ctx_t *c, const dom_entity_t *d, const char *uu
         json_decref(out);
         out = NULL;
         goto done;
-    } else if (d->after_commit) {
-        d->after_commit(c, id, out);
+    } else {
+        if (d->after_commit)
+            d->after_commit(c, id, out);
+        *written = id;
     }
     if (d->decorate)
         d->decorate(c, id, out);

@@ -117,8 +117,15 @@ int writer_start(const char *db_path, char *err, size_t n)
     }
     dom_worker_init(&w.ctx);
     w.stop = 0;
+    if (db_checkpointer_start(w.ctx.db, db_path, err, n) != 0) {
+        dom_worker_free(&w.ctx);
+        text_folder_free(w.ctx.folder);
+        db_close(w.ctx.db);
+        return -1;
+    }
     if (pthread_create(&w.thread, NULL, writer_main, NULL) != 0) {
         snprintf(err, n, "cannot start the writer thread");
+        db_checkpointer_stop(w.ctx.db);
         dom_worker_free(&w.ctx);
         text_folder_free(w.ctx.folder);
         db_close(w.ctx.db);
@@ -138,6 +145,7 @@ void writer_stop(void)
     pthread_mutex_unlock(&w.lock);
     pthread_join(w.thread, NULL);
     w.running = 0;
+    db_checkpointer_stop(w.ctx.db);
     dom_worker_free(&w.ctx);
     text_folder_free(w.ctx.folder);
     db_close(w.ctx.db);

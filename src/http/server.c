@@ -47,6 +47,7 @@ typedef struct token_seen {
 #define TOKENS_SEEN 8
 
 typedef struct worker {
+    int            writes;     /* serves writes (1) or reads (0) */
     sqlite3       *db;
     text_folder_t *folder;
     dom_ctx_t      base;       /* the domain's per-worker resources (matcher) */
@@ -59,10 +60,10 @@ typedef struct server {
     const http_config_t *cfg;
     int                  tls;     /* serving HTTPS */
     pthread_mutex_t      lock;
-    pthread_cond_t       freed;
+    pthread_cond_t       freed[2]; /* a reader / a writer was put back */
     worker_t            *workers; /* all of them */
-    worker_t           **idle;    /* a stack of idle ones */
-    int                  nworkers, nidle;
+    worker_t           **idle[2]; /* stacks of idle readers [0] and writers [1] */
+    int                  nworkers, nidle[2];
     struct route_shape  *shapes;  /* per route of cfg->routes, in order */
 } server_t;
 
@@ -96,16 +97,23 @@ const http_route_t *http_routes(void)
     return routes_in_use;
 }
 
-/* ---- workers ---- */
+/* ---- workers ----
+ * A worker is a database connection with its helpers, lent to one request
+ * at a time. Reads get one of a few readers, each with a large page cache.
+ * A write holds its worker (and its thread) until the group commit that
+ * carries it is on disk, so writes get workers of their own, many with a
+ * small cache: as many writes as there are writers wait for one commit,
+ * which is what makes one fsync serve many of them. */
+#define WRITERS 24
 
-static worker_t *worker_get(server_t *s)
+static worker_t *worker_get(server_t *s, int writes)
 {
     worker_t *w;
 
     pthread_mutex_lock(&s->lock);
-    while (s->nidle == 0)
-        pthread_cond_wait(&s->freed, &s->lock);
-    w = s->idle[--s->nidle];
+    while (s->nidle[writes] == 0)
+        pthread_cond_wait(&s->freed[writes], &s->lock);
+    w = s->idle[writes][--s->nidle[writes]];
     pthread_mutex_unlock(&s->lock);
     return w;
 }
@@ -114,8 +122,8 @@ static void worker_put(server_t *s, worker_t *w)
 {
     db_rollback(w->db); /* never hand on an open transaction */
     pthread_mutex_lock(&s->lock);
-    s->idle[s->nidle++] = w;
-    pthread_cond_signal(&s->freed);
+    s->idle[w->writes][s->nidle[w->writes]++] = w;
+    pthread_cond_signal(&s->freed[w->writes]);
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -641,7 +649,7 @@ static void dispatch(http_req_t *r)
     const http_route_t *rt = r->route;
     int safe = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
 
-    r->worker = worker_get(r->srv);
+    r->worker = worker_get(r->srv, !safe);
     r->ctx.db = r->worker->db;
     r->ctx.folder = r->worker->folder;
     r->ctx.matcher = r->worker->base.matcher;
@@ -926,10 +934,12 @@ static void server_free(server_t *s)
         text_folder_free(s->workers[i].folder);
     }
     free(s->workers);
-    free(s->idle);
+    free(s->idle[0]);
+    free(s->idle[1]);
     free(s->shapes);
     pthread_mutex_destroy(&s->lock);
-    pthread_cond_destroy(&s->freed);
+    pthread_cond_destroy(&s->freed[0]);
+    pthread_cond_destroy(&s->freed[1]);
 }
 
 int http_serve(const http_config_t *cfg)
@@ -941,26 +951,29 @@ int http_serve(const http_config_t *cfg)
     const union MHD_DaemonInfo *info;
     char err[256], host[64] = "", *cert = NULL, *key = NULL;
     sigset_t set;
-    int sig, threads = cfg->threads > 0 ? cfg->threads : 4;
+    int sig, readers = cfg->threads > 0 ? cfg->threads : 4, threads = readers + WRITERS;
 
     if (parse_listen(cfg->listen, &ss, &sslen, err, sizeof err) != 0) {
         fprintf(stderr, "homeward serve: %s\n", err);
         return 2;
     }
     pthread_mutex_init(&s.lock, NULL);
-    pthread_cond_init(&s.freed, NULL);
+    pthread_cond_init(&s.freed[0], NULL);
+    pthread_cond_init(&s.freed[1], NULL);
     s.cfg = cfg;
     routes_in_use = cfg->routes;
     s.workers = calloc((size_t)threads, sizeof *s.workers);
-    s.idle = calloc((size_t)threads, sizeof *s.idle);
+    s.idle[0] = calloc((size_t)threads, sizeof *s.idle[0]);
+    s.idle[1] = calloc((size_t)threads, sizeof *s.idle[1]);
     s.shapes = route_shapes(cfg->routes);
-    if (!s.workers || !s.idle || !s.shapes) {
+    if (!s.workers || !s.idle[0] || !s.idle[1] || !s.shapes) {
         server_free(&s);
         return 1;
     }
     for (int i = 0; i < threads; i++) {
+        s.workers[i].writes = i >= readers;
         s.workers[i].db = db_open(cfg->db_path, 0, err, sizeof err);
-        if (s.workers[i].db)
+        if (s.workers[i].db && !s.workers[i].writes)
             db_serve_reads(s.workers[i].db);
         s.workers[i].folder = text_folder_new();
         s.nworkers = i + 1;
@@ -970,7 +983,7 @@ int http_serve(const http_config_t *cfg)
             return 1;
         }
         dom_worker_init(&s.workers[i].base);
-        s.idle[s.nidle++] = &s.workers[i];
+        s.idle[s.workers[i].writes][s.nidle[s.workers[i].writes]++] = &s.workers[i];
     }
 
     /* Signals go to this thread only: block them before MHD starts its own. */
@@ -1047,7 +1060,7 @@ int http_serve(const http_config_t *cfg)
         printf("homeward: listening on %s://%s:%u\n", s.tls ? "https" : "http", host, info ? info->port : 0);
     }
     fflush(stdout);
-    log_info("serving %s with %d workers", cfg->db_path, threads);
+    log_info("serving %s with %d readers and %d writers", cfg->db_path, readers, WRITERS);
 
     while (sigwait(&set, &sig) != 0)
         ;

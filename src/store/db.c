@@ -359,6 +359,91 @@ void db_serve_reads(sqlite3 *db)
     sqlite3_exec(db, "PRAGMA cache_size=-8192", NULL, NULL, NULL);
 }
 
+/* ---- checkpoints in a thread of their own ----
+ * SQLite copies the WAL back into the database (and syncs it) in whichever
+ * connection's commit crosses 1,000 pages: in the server, the one writer,
+ * with every waiting write held up behind it. Instead the writer's commits
+ * only wake a checkpointer thread, which copies what it can (PASSIVE: it
+ * never blocks the writer). Under a long burst of writes it can never catch
+ * up with the end of the log, so past WAL_FORCE pages the writer checkpoints
+ * itself once, which lets the log start over. */
+#define WAL_WAKE 1000
+#define WAL_FORCE 16000
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t  wake;
+    int             pending; /* a checkpoint is asked for */
+    int             stop;
+    int             running;
+    pthread_t       thread;
+    sqlite3        *db;      /* the checkpointer's own connection */
+} ck = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
+
+static int wal_committed(void *unused, sqlite3 *db, const char *name, int pages)
+{
+    (void)unused;
+    if (pages >= WAL_FORCE) {
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    } else if (pages >= WAL_WAKE) {
+        pthread_mutex_lock(&ck.lock);
+        ck.pending = 1;
+        pthread_cond_signal(&ck.wake);
+        pthread_mutex_unlock(&ck.lock);
+    }
+    return SQLITE_OK;
+}
+
+static void *checkpointer(void *unused)
+{
+    (void)unused;
+    pthread_mutex_lock(&ck.lock);
+    for (;;) {
+        while (!ck.pending && !ck.stop)
+            pthread_cond_wait(&ck.wake, &ck.lock);
+        if (ck.stop)
+            break;
+        ck.pending = 0;
+        pthread_mutex_unlock(&ck.lock);
+        sqlite3_wal_checkpoint_v2(ck.db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&ck.lock);
+    }
+    pthread_mutex_unlock(&ck.lock);
+    return NULL;
+}
+
+int db_checkpointer_start(sqlite3 *writer, const char *path, char *err, size_t errlen)
+{
+    ck.db = db_open(path, 0, err, errlen);
+    if (!ck.db)
+        return -1;
+    ck.stop = ck.pending = 0;
+    if (pthread_create(&ck.thread, NULL, checkpointer, NULL) != 0) {
+        snprintf(err, errlen, "cannot start the checkpoint thread");
+        db_close(ck.db);
+        ck.db = NULL;
+        return -1;
+    }
+    ck.running = 1;
+    sqlite3_wal_hook(writer, wal_committed, NULL); /* replaces SQLite's own checkpoints */
+    return 0;
+}
+
+void db_checkpointer_stop(sqlite3 *writer)
+{
+    if (!ck.running)
+        return;
+    sqlite3_wal_autocheckpoint(writer, 1000); /* SQLite's own again */
+    pthread_mutex_lock(&ck.lock);
+    ck.stop = 1;
+    pthread_cond_signal(&ck.wake);
+    pthread_mutex_unlock(&ck.lock);
+    pthread_join(ck.thread, NULL);
+    ck.running = 0;
+    db_close(ck.db);
+    ck.db = NULL;
+}
+
 void db_read_begin(sqlite3 *db)
 {
     db_step_cached(db, "BEGIN");

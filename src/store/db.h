@@ -52,6 +52,11 @@ void db_done(sqlite3_stmt *st);
 int db_savepoint(sqlite3 *db);
 int db_release(sqlite3 *db);
 void db_rollback_to(sqlite3 *db);
+/* Checkpoint the WAL that writer's commits grow in a thread of its own,
+ * with its own connection to path, instead of inside those commits.
+ * 0, or -1 with err. Stop it before closing writer. */
+int db_checkpointer_start(sqlite3 *writer, const char *path, char *err, size_t errlen);
+void db_checkpointer_stop(sqlite3 *writer);
 /* Settings for a connection that serves many reads (the server's workers). */
 void db_serve_reads(sqlite3 *db);
 /* A read transaction: one snapshot and one read lock for several reads.
