@@ -307,7 +307,7 @@ static int cmd_serve(int argc, char **argv)
                    "  --listen ADDR:PORT  numeric address and port (default 127.0.0.1:8080;\n"
                    "                      port 0 picks a free one; [::1]:8080 for IPv6)\n"
                    "  --threads N     threads and database connections for reads (default 4;\n"
-                   "                  writes have 24 of their own)\n"
+                   "                  writes have 16 of their own)\n"
                    "  --quiet         do not log each request\n"
                    "  --tls-cert PEM, --tls-key PEM  serve HTTPS (TLS 1.2 and 1.3 only)\n"
                    "  --user NAME     when started as root, the user to become once the port is\n"

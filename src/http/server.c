@@ -104,7 +104,7 @@ const http_route_t *http_routes(void)
  * carries it is on disk, so writes get workers of their own, many with a
  * small cache: as many writes as there are writers wait for one commit,
  * which is what makes one fsync serve many of them. */
-#define WRITERS 24
+#define WRITERS 16
 
 static worker_t *worker_get(server_t *s, int writes)
 {
@@ -975,6 +975,8 @@ int http_serve(const http_config_t *cfg)
         s.workers[i].db = db_open(cfg->db_path, 0, err, sizeof err);
         if (s.workers[i].db && !s.workers[i].writes)
             db_serve_reads(s.workers[i].db);
+        else if (s.workers[i].db)
+            db_serve_writes(s.workers[i].db);
         s.workers[i].folder = text_folder_new();
         s.nworkers = i + 1;
         if (!s.workers[i].db || !s.workers[i].folder) {

@@ -59,6 +59,8 @@ int db_checkpointer_start(sqlite3 *writer, const char *path, char *err, size_t e
 void db_checkpointer_stop(sqlite3 *writer);
 /* Settings for a connection that serves many reads (the server's workers). */
 void db_serve_reads(sqlite3 *db);
+/* Settings for a connection that serves writes (they wait for the writer). */
+void db_serve_writes(sqlite3 *db);
 /* A read transaction: one snapshot and one read lock for several reads.
  * db_read_end commits it if it is still open. */
 void db_read_begin(sqlite3 *db);
