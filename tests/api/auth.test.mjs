@@ -320,6 +320,20 @@ test('a token revoked from the command line stops working at once', async () => 
   const l = await tok('GET', '/api/v1/tokens');
   const t = l.json.items.find((x) => x.name === 'cli-revoked');
   assert.ok(t, l.text);
+  // Used by many requests at once, so that every worker has seen (and
+  // remembers) the token before it is revoked by another process.
+  const many = () => Promise.all(Array.from({ length: 16 }, () => tok('GET', '/api/v1/returns?limit=1')));
+  for (const r of await many()) assert.equal(r.status, 200);
   run(['token', 'revoke', t.id, '--db', env.db]);
-  assertProblem(await tok('GET', '/api/v1/returns?limit=1'), 401);
+  for (const r of await many()) assertProblem(r, 401);
+});
+
+test('a token remembered by the server stops working once revoked through the API', async () => {
+  const c = await env.api('POST', '/api/v1/tokens', { body: { name: 'remembered' } });
+  assert.equal(c.status, 201, c.text);
+  const tok = client(env.url, { token: c.json.token });
+  const many = () => Promise.all(Array.from({ length: 16 }, () => tok('GET', '/api/v1/persons?limit=1')));
+  for (const r of await many()) assert.equal(r.status, 200);
+  assert.equal((await env.api('DELETE', `/api/v1/tokens/${c.json.id}`)).status, 200);
+  for (const r of await many()) assertProblem(r, 401);
 });
