@@ -17,30 +17,13 @@
 #include "store/db.h"
 #include "util/embedded.h"
 
-typedef struct fixture {
-    char      dir[64];
-    char      path[96];
-    dom_ctx_t c;
-} fixture_t;
+#include "fixture.h"
 
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof *f);
-    char err[256], key[128];
-    int applied;
+    fixture_t *f = fixture_open();
 
-    strcpy(f->dir, "/tmp/hw-unit-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    snprintf(key, sizeof key, "%s.key", f->path);
-    if (crypt_create_key_file(key, err, sizeof err) != 0 || crypt_load(f->path, err, sizeof err) != 0)
-        return -1;
-    f->c.db = db_open(f->path, 1, err, sizeof err);
-    f->c.folder = text_folder_new();
-    if (!f->c.db || !f->c.folder || db_migrate(f->c.db, &applied, err, sizeof err) != 0)
-        return -1;
-    if (settlement_load(&f->c) <= 0)
+    if (!f)
         return -1;
     *state = f;
     return 0;
@@ -48,21 +31,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture_t *f = *state;
-    char p[128];
-
-    text_folder_free(f->c.folder);
-    db_close(f->c.db);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s.key", f->path);
-    unlink(p);
-    crypt_unload();
-    unlink(f->path);
-    rmdir(f->dir);
-    free(f);
+    fixture_close(*state);
     return 0;
 }
 

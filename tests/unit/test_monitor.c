@@ -21,6 +21,8 @@
 #include "sec/crypt.h"
 #include "store/db.h"
 
+#include "fixture.h"
+
 /* ---- the all-open computation (pure) ---- */
 
 #define F LINK_FOREVER
@@ -200,30 +202,11 @@ static void tracing_and_verification_moves(void **state)
 
 /* ---- on a database ---- */
 
-typedef struct fixture {
-    char      dir[64];
-    char      path[96];
-    dom_ctx_t c;
-} fixture_t;
-
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof *f);
-    char err[256], key[128];
-    int applied;
+    fixture_t *f = fixture_open();
 
-    strcpy(f->dir, "/tmp/hw-mon-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    snprintf(key, sizeof key, "%s.key", f->path);
-    if (crypt_create_key_file(key, err, sizeof err) != 0 || crypt_load(f->path, err, sizeof err) != 0)
-        return -1;
-    f->c.db = db_open(f->path, 1, err, sizeof err);
-    f->c.folder = text_folder_new();
-    if (!f->c.db || !f->c.folder || db_migrate(f->c.db, &applied, err, sizeof err) != 0)
-        return -1;
-    if (settlement_load(&f->c) <= 0 || monitor_seed_load(&f->c) <= 0)
+    if (!f || monitor_seed_load(&f->c) <= 0)
         return -1;
     *state = f;
     return 0;
@@ -231,18 +214,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture_t *f = *state;
-    char p[128];
-
-    text_folder_free(f->c.folder);
-    db_close(f->c.db);
-    for (const char *const *sfx = (const char *const[]){"-wal", "-shm", ".key", "", NULL}; *sfx; sfx++) {
-        snprintf(p, sizeof p, "%s%s", f->path, *sfx);
-        unlink(p);
-    }
-    crypt_unload();
-    rmdir(f->dir);
-    free(f);
+    fixture_close(*state);
     return 0;
 }
 
