@@ -49,15 +49,9 @@ static const mstore_child_t assessments = {"commitment_assessment", "commitment_
 static const char *const evidence_kinds[] = {"incident", "link", "link_period", "detainee", "return_case",
                                              "tracing_request", "person", "commitment", NULL};
 
-static const char *str(json_t *rec, const char *k)
-{
-    const char *s = json_string_value(json_object_get(rec, k));
-    return s && *s ? s : NULL;
-}
-
 static int commitment_prepare(dom_ctx_t *c, json_t *rec, rec_val_t *v, int creating, dom_err_t *err)
 {
-    const char *src = str(rec, "source");
+    const char *src = dom_str(rec, "source");
     long long self = 0;
 
     (void)v;
@@ -67,10 +61,10 @@ static int commitment_prepare(dom_ctx_t *c, json_t *rec, rec_val_t *v, int creat
                  "source must be si_resolution, icj_order_2023_11_17 or agreement:NAME");
         return -1;
     }
-    if (!creating && str(rec, "id"))
-        self = rec_key(c->db, "commitments", str(rec, "id"));
-    if (src && str(rec, "clause") && mstore_commitment_taken(c->db, src, str(rec, "clause"), self)) {
-        dom_fail(err, DOM_CONFLICT, "clause", "%s already has a commitment with clause %s", src, str(rec, "clause"));
+    if (!creating && dom_str(rec, "id"))
+        self = rec_key(c->db, "commitments", dom_str(rec, "id"));
+    if (src && dom_str(rec, "clause") && mstore_commitment_taken(c->db, src, dom_str(rec, "clause"), self)) {
+        dom_fail(err, DOM_CONFLICT, "clause", "%s already has a commitment with clause %s", src, dom_str(rec, "clause"));
         return -1;
     }
     return 0;
@@ -84,7 +78,7 @@ static json_t *with_evidence(dom_ctx_t *c, json_t *list)
     json_array_foreach(list, i, o) {
         long long level = json_integer_value(json_object_get(o, "level"));
         json_object_set_new(o, "level_name", json_string(level_names[level & 3]));
-        json_object_set_new(o, "evidence", mstore_evidence(c->db, str(o, "id")));
+        json_object_set_new(o, "evidence", mstore_evidence(c->db, dom_str(o, "id")));
     }
     return list;
 }
@@ -100,8 +94,8 @@ static void commitment_decorate(dom_ctx_t *c, long long id, json_t *rec)
     json_object_set_new(rec, "current", cur ? cur : json_null());
     json_object_set_new(rec, "assessments", with_evidence(c, mstore_child_list(c->db, &assessments, id, "date")));
     mon_today(today);
-    if (str(rec, "category"))
-        json_object_set_new(rec, "suggested_evidence", indicators_for_category(c, str(rec, "category"), today));
+    if (dom_str(rec, "category"))
+        json_object_set_new(rec, "suggested_evidence", indicators_for_category(c, dom_str(rec, "category"), today));
 }
 
 const dom_entity_t dom_commitment = {&commitment_rec, commitment_prepare, NULL, commitment_decorate};
@@ -136,7 +130,7 @@ static int evidence_check(dom_ctx_t *c, long long parent, json_t *body, rec_val_
         return -1;
     }
     json_array_foreach(a, i, e) {
-        const char *kind = str(e, "kind"), *id = str(e, "id");
+        const char *kind = dom_str(e, "kind"), *id = dom_str(e, "id");
         int known = 0;
         json_t *note = json_object_get(e, "note");
 
@@ -168,7 +162,7 @@ static int evidence_after(dom_ctx_t *c, long long parent, long long row, json_t 
     (void)parent;
     (void)now;
     json_array_foreach(a, i, e) {
-        if (mstore_evidence_add(c->db, row, str(e, "kind"), str(e, "id"), str(e, "note")) != SQLITE_OK) {
+        if (mstore_evidence_add(c->db, row, dom_str(e, "kind"), dom_str(e, "id"), dom_str(e, "note")) != SQLITE_OK) {
             dom_fail(err, DOM_INTERNAL, NULL, "the evidence could not be stored");
             return -1;
         }
@@ -185,7 +179,7 @@ json_t *commitment_assess(dom_ctx_t *c, const char *uuid, json_t *body, dom_err_
     if (row) {
         json_object_set_new(row, "level_name",
                             json_string(level_names[json_integer_value(json_object_get(row, "level")) & 3]));
-        json_object_set_new(row, "evidence", mstore_evidence(c->db, str(row, "id")));
+        json_object_set_new(row, "evidence", mstore_evidence(c->db, dom_str(row, "id")));
     }
     return row;
 }

@@ -114,40 +114,19 @@ json_t *detainee_allowed_moves(const char *from)
 
 int detainee_move_allowed(const char *from, const char *to)
 {
-    json_t *a = detainee_allowed_moves(from), *v;
-    size_t i;
-    int ok = 0;
-
-    json_array_foreach(a, i, v)
-        ok |= to && strcmp(json_string_value(v), to) == 0;
-    json_decref(a);
-    return ok;
-}
-
-static const char *str(json_t *rec, const char *k)
-{
-    const char *s = json_string_value(json_object_get(rec, k));
-    return s && *s ? s : NULL;
-}
-
-static void set_text(rec_val_t *v, const char *s)
-{
-    free(v->s);
-    v->set = 1;
-    v->null = 0;
-    v->s = strdup(s);
+    return dom_move_listed(detainee_allowed_moves(from), to);
 }
 
 static int detainee_prepare(dom_ctx_t *c, json_t *rec, rec_val_t *v, int creating, dom_err_t *err)
 {
     int is = rec_field_index(&detainee_rec, "status"), id = rec_field_index(&detainee_rec, "status_date");
 
-    if (!str(rec, "surname") && !str(rec, "first_names") && !str(rec, "person")) {
+    if (!dom_str(rec, "surname") && !dom_str(rec, "first_names") && !dom_str(rec, "person")) {
         dom_fail(err, DOM_INVALID, "surname", "a detainee needs a surname, first names or a person");
         return -1;
     }
     if (creating) {
-        const char *st = str(rec, "status") ? str(rec, "status") : "reported_missing";
+        const char *st = dom_str(rec, "status") ? dom_str(rec, "status") : "reported_missing";
         char today[16];
 
         if (strcmp(st, "reported_missing") && strcmp(st, "captured") && strcmp(st, "detained")) {
@@ -155,16 +134,16 @@ static int detainee_prepare(dom_ctx_t *c, json_t *rec, rec_val_t *v, int creatin
                      "a detainee is registered as reported_missing, captured or detained; later statuses are moves");
             return -1;
         }
-        set_text(&v[is], st);
+        rec_val_set_text(&v[is], st);
         json_object_set_new(rec, "status", json_string(st));
-        if (!str(rec, "status_date")) {
+        if (!dom_str(rec, "status_date")) {
             mon_today(today);
-            set_text(&v[id], today);
+            rec_val_set_text(&v[id], today);
             json_object_set_new(rec, "status_date", json_string(today));
         }
     } else if (v[is].set || v[id].set) {
         mstore_state_t s;
-        long long key = rec_key(c->db, "detainees", str(rec, "id") ? str(rec, "id") : "");
+        long long key = rec_key(c->db, "detainees", dom_str(rec, "id") ? dom_str(rec, "id") : "");
 
         if (!key || mstore_state(c->db, &mstore_detainee_machine, key, &s) != 0) {
             dom_fail(err, DOM_NOT_FOUND, NULL, "no such detainee");
@@ -198,7 +177,7 @@ static int detainee_after_write(dom_ctx_t *c, long long id, json_t *rec, dom_err
             db_now(now);
             if (mstore_state(c->db, &mstore_detainee_machine, id, &s) != 0 ||
                 mstore_event_add(c->db, &mstore_detainee_machine, id, NULL, s.status, s.date, "registered",
-                                 str(rec, "capture_source"), c->user_id, now) != SQLITE_OK) {
+                                 dom_str(rec, "capture_source"), c->user_id, now) != SQLITE_OK) {
                 json_decref(ev);
                 dom_fail(err, DOM_INTERNAL, NULL, "the detainee's first event could not be stored");
                 return -1;
@@ -213,7 +192,7 @@ static void detainee_decorate(dom_ctx_t *c, long long id, json_t *rec)
 {
     json_t *a;
 
-    json_object_set_new(rec, "allowed_moves", detainee_allowed_moves(str(rec, "status")));
+    json_object_set_new(rec, "allowed_moves", detainee_allowed_moves(dom_str(rec, "status")));
     json_object_set_new(rec, "events", mstore_events(c->db, &mstore_detainee_machine, id));
     json_object_set_new(rec, "visits", mstore_child_list(c->db, &visits, id, "date"));
     json_object_set_new(rec, "proceedings", mstore_child_list(c->db, &proceedings, id, NULL));
@@ -286,7 +265,7 @@ static int visit_after(dom_ctx_t *c, long long parent, long long row, json_t *bo
     if (strcmp(s.status, "detained") != 0 || !date || strcmp(date, s.date) < 0)
         return 0;
     rec = rec_get(c->db, &detainee_rec, parent);
-    rc = mon_move_in(c, &detainee_rec, &mstore_detainee_machine, parent, str(rec, "id"), "visited", date,
+    rc = mon_move_in(c, &detainee_rec, &mstore_detainee_machine, parent, dom_str(rec, "id"), "visited", date,
                      "visit recorded", visitor, -1, detainee_allowed_moves, err);
     json_decref(rec);
     return rc;

@@ -109,6 +109,11 @@ json_t *dom_get_revealed(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, 
  * plain GET, the most frequent request. *version gets its version. */
 char *dom_get_text(dom_ctx_t *c, const dom_entity_t *d, const char *uuid, long long *version, size_t *len,
                    dom_err_t *err);
+/* Member k of rec as a string, NULL when absent, not a string or empty. */
+const char *dom_str(json_t *rec, const char *k);
+/* 1 when to is one of the moves listed in allowed (a JSON array of
+ * statuses, taken and freed), 0 when not. */
+int dom_move_listed(json_t *allowed, const char *to);
 /* The organisation whose restricted records this caller may see; -1 for
  * the system itself (command-line jobs), which sees all. */
 long long dom_viewer_org(dom_ctx_t *c);

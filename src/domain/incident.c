@@ -100,26 +100,13 @@ json_t *incident_allowed_moves(const char *from)
 
 int incident_move_allowed(const char *from, const char *to)
 {
-    json_t *a = incident_allowed_moves(from), *v;
-    size_t i;
-    int ok = 0;
-
-    json_array_foreach(a, i, v)
-        ok |= to && strcmp(json_string_value(v), to) == 0;
-    json_decref(a);
-    return ok;
-}
-
-static const char *str(json_t *rec, const char *k)
-{
-    const char *s = json_string_value(json_object_get(rec, k));
-    return s && *s ? s : NULL;
+    return dom_move_listed(incident_allowed_moves(from), to);
 }
 
 static int incident_prepare(dom_ctx_t *c, json_t *rec, rec_val_t *v, int creating, dom_err_t *err)
 {
     json_t *lat = json_object_get(rec, "lat"), *lon = json_object_get(rec, "lon");
-    const char *s = str(rec, "start_date"), *e = str(rec, "end_date");
+    const char *s = dom_str(rec, "start_date"), *e = dom_str(rec, "end_date");
 
     (void)c;
     (void)v;
@@ -161,7 +148,7 @@ static void incident_decorate(dom_ctx_t *c, long long id, json_t *rec)
     json_t *src = mstore_child_list(c->db, &sources, id, NULL), *ties = mstore_incident_ties(c->db, id);
 
     redact_all(c, &sources, src);
-    json_object_set_new(rec, "allowed_moves", incident_allowed_moves(str(rec, "verification")));
+    json_object_set_new(rec, "allowed_moves", incident_allowed_moves(dom_str(rec, "verification")));
     json_object_set_new(rec, "verifications", mstore_events(c->db, &mstore_incident_machine, id));
     json_object_set_new(rec, "acts", mstore_child_list(c->db, &acts, id, NULL));
     json_object_set_new(rec, "perpetrators", mstore_child_list(c->db, &perpetrators, id, NULL));
@@ -174,7 +161,7 @@ const dom_entity_t dom_incident = {&incident_rec, incident_prepare, NULL, incide
 
 json_t *incident_verify(dom_ctx_t *c, const char *uuid, json_t *body, dom_err_t *err)
 {
-    if (json_is_object(body) && !str(body, "reason")) {
+    if (json_is_object(body) && !dom_str(body, "reason")) {
         dom_fail(err, DOM_INVALID, "reason", "reason is required: why the verification changes");
         return NULL;
     }
@@ -189,7 +176,7 @@ static int perpetrator_check(dom_ctx_t *c, long long parent, json_t *body, rec_v
     int i = 1; /* "source" */
 
     (void)self;
-    if (v[i].set && !v[i].null && !mstore_child_key(c->db, &sources, parent, str(body, "source"))) {
+    if (v[i].set && !v[i].null && !mstore_child_key(c->db, &sources, parent, dom_str(body, "source"))) {
         dom_fail(err, DOM_INVALID, "source", "source must be one of this incident's sources");
         return -1;
     }
@@ -211,8 +198,8 @@ static json_t *tie(dom_ctx_t *c, const char *uuid, const char *what, json_t *bod
     if (strcmp(what, "persons") == 0) {
         if (mon_body_only(body, person_m, err) != 0)
             return NULL;
-        kind = str(body, "role") ? str(body, "role") : "victim";
-        ref = str(body, "person");
+        kind = dom_str(body, "role") ? dom_str(body, "role") : "victim";
+        ref = dom_str(body, "person");
         {
             int ok = 0;
             for (int i = 0; person_roles[i]; i++)
@@ -228,11 +215,11 @@ static json_t *tie(dom_ctx_t *c, const char *uuid, const char *what, json_t *bod
             return NULL;
         if (!kind)
             kind = "incident";
-        ref = str(body, "return_case");
+        ref = dom_str(body, "return_case");
     } else {
         if (mon_body_only(body, link_m, err) != 0)
             return NULL;
-        ref = str(body, "link");
+        ref = dom_str(body, "link");
     }
     if (!ref) {
         dom_fail(err, DOM_INVALID, strcmp(what, "persons") == 0 ? "person" : strcmp(what, "returns") == 0 ? "return_case" : "link",
@@ -266,9 +253,9 @@ static json_t *tie(dom_ctx_t *c, const char *uuid, const char *what, json_t *bod
             dom_fail(err, DOM_INVALID, "link", "no such link");
             goto done;
         }
-        if (str(body, "period")) {
+        if (dom_str(body, "period")) {
             long long of = 0;
-            period = mstore_period_key(c->db, str(body, "period"), &of);
+            period = mstore_period_key(c->db, dom_str(body, "period"), &of);
             if (!period || of != other) {
                 dom_fail(err, DOM_INVALID, "period", period ? "the period belongs to another link" : "no such period");
                 goto done;

@@ -63,45 +63,39 @@ static const rec_entity_t person_rec = {
     NULL,
 };
 
-static const char *str(json_t *rec, const char *k)
-{
-    const char *s = json_string_value(json_object_get(rec, k));
-    return s && *s ? s : NULL;
-}
-
 static int person_prepare(dom_ctx_t *c, json_t *rec, rec_val_t *v, int creating, dom_err_t *err)
 {
     buf_t all = BUF_INIT;
     const char *script;
     int i;
 
-    if (!str(rec, "given_name") && !str(rec, "family_name")) {
+    if (!dom_str(rec, "given_name") && !dom_str(rec, "family_name")) {
         dom_fail(err, DOM_INVALID, "family_name", "a person needs a given name or a family name");
         return -1;
     }
-    if (!creating && str(rec, "id")) {
+    if (!creating && dom_str(rec, "id")) {
         /* The head of a household stays a member until another is named. */
-        long long self = rec_key(c->db, "persons", str(rec, "id"));
+        long long self = rec_key(c->db, "persons", dom_str(rec, "id"));
         long long headed = self ? store_household_headed_by(c->db, self) : 0;
-        if (headed && (!str(rec, "household") || rec_key(c->db, "households", str(rec, "household")) != headed)) {
+        if (headed && (!dom_str(rec, "household") || rec_key(c->db, "households", dom_str(rec, "household")) != headed)) {
             dom_fail(err, DOM_CONFLICT, "household", "this person heads their household: name another head first");
             return -1;
         }
     }
-    if (str(rec, "relation_to_head") && !str(rec, "household")) {
+    if (dom_str(rec, "relation_to_head") && !dom_str(rec, "household")) {
         dom_fail(err, DOM_INVALID, "relation_to_head", "relation_to_head needs a household");
         return -1;
     }
     if (json_is_true(json_object_get(rec, "consent_registration")) ||
         json_is_true(json_object_get(rec, "consent_tracing")) ||
         json_is_true(json_object_get(rec, "consent_sharing"))) {
-        if (!str(rec, "consent_date")) {
+        if (!dom_str(rec, "consent_date")) {
             dom_fail(err, DOM_INVALID, "consent_date", "consent_date is required when consent is given");
             return -1;
         }
     }
-    if (json_object_get(rec, "record_status") && str(rec, "record_status") &&
-        strcmp(str(rec, "record_status"), "duplicate") == 0) {
+    if (json_object_get(rec, "record_status") && dom_str(rec, "record_status") &&
+        strcmp(dom_str(rec, "record_status"), "duplicate") == 0) {
         i = rec_field_index(&person_rec, "record_status");
         if (v[i].set) {
             dom_fail(err, DOM_INVALID, "record_status",
@@ -111,8 +105,8 @@ static int person_prepare(dom_ctx_t *c, json_t *rec, rec_val_t *v, int creating,
     }
     /* The script the main names are written in (other names may differ). */
     for (const char *const *k2 = (const char *const[]){"given_name", "family_name", "patronymic", NULL}; *k2; k2++)
-        if (str(rec, *k2)) {
-            buf_puts(&all, str(rec, *k2));
+        if (dom_str(rec, *k2)) {
+            buf_puts(&all, dom_str(rec, *k2));
             buf_putc(&all, ' ');
         }
     script = text_script(buf_str(&all));
@@ -136,8 +130,8 @@ static int person_after_write(dom_ctx_t *c, long long id, json_t *rec, dom_err_t
     json_t *o;
 
     for (const char *const *k = (const char *const[]){"given_name", "family_name", "patronymic", NULL}; *k; k++)
-        if (str(rec, *k)) {
-            text_fold(c->folder, str(rec, *k), &folded);
+        if (dom_str(rec, *k)) {
+            text_fold(c->folder, dom_str(rec, *k), &folded);
             buf_putc(&folded, ' ');
         }
     json_array_foreach(json_object_get(rec, "other_names"), i, o) {

@@ -128,6 +128,24 @@ static int write_trail(dom_ctx_t *c, const dom_entity_t *d, long long id, json_t
     return rc;
 }
 
+const char *dom_str(json_t *rec, const char *k)
+{
+    const char *s = json_string_value(json_object_get(rec, k));
+    return s && *s ? s : NULL;
+}
+
+int dom_move_listed(json_t *allowed, const char *to)
+{
+    json_t *v;
+    size_t i;
+    int ok = 0;
+
+    json_array_foreach(allowed, i, v)
+        ok |= to && strcmp(json_string_value(v), to) == 0;
+    json_decref(allowed);
+    return ok;
+}
+
 long long dom_viewer_org(dom_ctx_t *c)
 {
     return c->role ? c->org_id : -1;

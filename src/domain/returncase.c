@@ -99,20 +99,7 @@ json_t *return_allowed_moves(const char *from, const char *suspended_from)
 
 int return_move_allowed(const char *from, const char *suspended_from, const char *to)
 {
-    json_t *a = return_allowed_moves(from, suspended_from), *v;
-    size_t i;
-    int ok = 0;
-
-    json_array_foreach(a, i, v)
-        ok |= is(json_string_value(v), to);
-    json_decref(a);
-    return ok;
-}
-
-static const char *str(json_t *rec, const char *k)
-{
-    const char *s = json_string_value(json_object_get(rec, k));
-    return s && *s ? s : NULL;
+    return dom_move_listed(return_allowed_moves(from, suspended_from), to);
 }
 
 static int set_text(rec_val_t *v, const char *s)
@@ -126,7 +113,7 @@ static int set_text(rec_val_t *v, const char *s)
 
 static int return_prepare(dom_ctx_t *c, json_t *rec, rec_val_t *v, int creating, dom_err_t *err)
 {
-    int has_h = str(rec, "household") != NULL, has_p = str(rec, "person") != NULL;
+    int has_h = dom_str(rec, "household") != NULL, has_p = dom_str(rec, "person") != NULL;
 
     (void)c;
     if (has_h == has_p) {
@@ -140,13 +127,13 @@ static int return_prepare(dom_ctx_t *c, json_t *rec, rec_val_t *v, int creating,
 
         pdate_today(&today);
         pdate_format(&today, d);
-        if (!str(rec, "requested_date")) {
+        if (!dom_str(rec, "requested_date")) {
             set_text(&v[rec_field_index(&return_rec, "requested_date")], d);
             json_object_set_new(rec, "requested_date", json_string(d));
         }
         set_text(&v[rec_field_index(&return_rec, "status")], "registered");
-        set_text(&v[rec_field_index(&return_rec, "status_date")], str(rec, "requested_date"));
-    } else if (!str(rec, "requested_date")) {
+        set_text(&v[rec_field_index(&return_rec, "status_date")], dom_str(rec, "requested_date"));
+    } else if (!dom_str(rec, "requested_date")) {
         dom_fail(err, DOM_INVALID, "requested_date", "requested_date cannot be removed");
         return -1;
     }
@@ -155,10 +142,10 @@ static int return_prepare(dom_ctx_t *c, json_t *rec, rec_val_t *v, int creating,
 
 static void return_decorate(dom_ctx_t *c, long long id, json_t *rec)
 {
-    const char *req = str(rec, "requested_date"), *arr = str(rec, "arrived_date");
+    const char *req = dom_str(rec, "requested_date"), *arr = dom_str(rec, "arrived_date");
 
     json_object_set_new(rec, "allowed_moves",
-                        return_allowed_moves(str(rec, "status"), str(rec, "suspended_from")));
+                        return_allowed_moves(dom_str(rec, "status"), dom_str(rec, "suspended_from")));
     json_object_set_new(rec, "transitions", store_return_transitions(c->db, id));
     /* The "expeditious" measure: days from the request to arrival. */
     if (req && arr) {

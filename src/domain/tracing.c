@@ -80,51 +80,30 @@ json_t *tracing_allowed_moves(const char *from)
 
 int tracing_move_allowed(const char *from, const char *to)
 {
-    json_t *a = tracing_allowed_moves(from), *v;
-    size_t i;
-    int ok = 0;
-
-    json_array_foreach(a, i, v)
-        ok |= to && strcmp(json_string_value(v), to) == 0;
-    json_decref(a);
-    return ok;
-}
-
-static const char *str(json_t *rec, const char *k)
-{
-    const char *s = json_string_value(json_object_get(rec, k));
-    return s && *s ? s : NULL;
-}
-
-static void set_text(rec_val_t *v, const char *s)
-{
-    free(v->s);
-    v->set = 1;
-    v->null = 0;
-    v->s = strdup(s);
+    return dom_move_listed(tracing_allowed_moves(from), to);
 }
 
 static int tracing_prepare(dom_ctx_t *c, json_t *rec, rec_val_t *v, int creating, dom_err_t *err)
 {
     (void)c;
-    if (!str(rec, "inquirer_person") && !str(rec, "inquirer_name")) {
+    if (!dom_str(rec, "inquirer_person") && !dom_str(rec, "inquirer_name")) {
         dom_fail(err, DOM_INVALID, "inquirer_name", "a tracing request needs an inquirer: a person or a name");
         return -1;
     }
-    if (!str(rec, "sought_given") && !str(rec, "sought_family")) {
+    if (!dom_str(rec, "sought_given") && !dom_str(rec, "sought_family")) {
         dom_fail(err, DOM_INVALID, "sought_family", "the sought person needs a given name or a family name");
         return -1;
     }
     if (creating) {
         char today[16];
-        if (!str(rec, "request_date")) {
+        if (!dom_str(rec, "request_date")) {
             mon_today(today);
-            set_text(&v[rec_field_index(&tracing_rec, "request_date")], today);
+            rec_val_set_text(&v[rec_field_index(&tracing_rec, "request_date")], today);
             json_object_set_new(rec, "request_date", json_string(today));
         }
-        set_text(&v[rec_field_index(&tracing_rec, "status")], "open");
-        set_text(&v[rec_field_index(&tracing_rec, "status_date")], str(rec, "request_date"));
-    } else if (!str(rec, "request_date")) {
+        rec_val_set_text(&v[rec_field_index(&tracing_rec, "status")], "open");
+        rec_val_set_text(&v[rec_field_index(&tracing_rec, "status_date")], dom_str(rec, "request_date"));
+    } else if (!dom_str(rec, "request_date")) {
         dom_fail(err, DOM_INVALID, "request_date", "request_date cannot be removed");
         return -1;
     }
@@ -139,7 +118,7 @@ static int tracing_after_write(dom_ctx_t *c, long long id, json_t *rec, dom_err_
 
     if (json_array_size(ev) == 0) {
         db_now(now);
-        if (mstore_event_add(c->db, &mstore_tracing_machine, id, NULL, "open", str(rec, "request_date"),
+        if (mstore_event_add(c->db, &mstore_tracing_machine, id, NULL, "open", dom_str(rec, "request_date"),
                              "request registered", NULL, c->user_id, now) != SQLITE_OK) {
             dom_fail(err, DOM_INTERNAL, NULL, "the request's first event could not be stored");
             rc = -1;
@@ -147,8 +126,8 @@ static int tracing_after_write(dom_ctx_t *c, long long id, json_t *rec, dom_err_
     } else {
         /* The request date is the date of the first event. */
         json_t *first = json_array_get(ev, 0);
-        if (str(rec, "request_date") && strcmp(str(first, "date") ? str(first, "date") : "",
-                                               str(rec, "request_date")) != 0) {
+        if (dom_str(rec, "request_date") && strcmp(dom_str(first, "date") ? dom_str(first, "date") : "",
+                                               dom_str(rec, "request_date")) != 0) {
             dom_fail(err, DOM_CONFLICT, "request_date",
                      "request_date is the day the request was registered and cannot be changed once set");
             rc = -1;
@@ -193,31 +172,31 @@ int tracing_find_candidates(dom_ctx_t *c, long long id, dom_err_t *err)
         json_decref(req);
         return 0;
     }
-    in.id = str(req, "id");
-    in.given = str(req, "sought_given");
-    in.family = str(req, "sought_family");
-    in.patronymic = str(req, "sought_patronymic");
-    in.sex = str(req, "sought_sex");
-    in.birth_date = str(req, "sought_birth_date");
-    if (!in.birth_date && json_is_integer(json_object_get(req, "sought_age")) && str(req, "request_date")) {
+    in.id = dom_str(req, "id");
+    in.given = dom_str(req, "sought_given");
+    in.family = dom_str(req, "sought_family");
+    in.patronymic = dom_str(req, "sought_patronymic");
+    in.sex = dom_str(req, "sought_sex");
+    in.birth_date = dom_str(req, "sought_birth_date");
+    if (!in.birth_date && json_is_integer(json_object_get(req, "sought_age")) && dom_str(req, "request_date")) {
         /* An age at the request gives an approximate year of birth. */
         snprintf(born, sizeof born, "%d~",
-                 atoi(str(req, "request_date")) - (int)json_integer_value(json_object_get(req, "sought_age")));
+                 atoi(dom_str(req, "request_date")) - (int)json_integer_value(json_object_get(req, "sought_age")));
         in.birth_date = born;
     }
     hits = engine(c, &in, CANDIDATES, CANDIDATE_PROB);
     db_now(now);
     json_array_foreach(hits, i, h) {
-        long long pid = rec_find(c->db, dom_person.rec, str(h, "id") ? str(h, "id") : "", dom_viewer_org(c));
+        long long pid = rec_find(c->db, dom_person.rec, dom_str(h, "id") ? dom_str(h, "id") : "", dom_viewer_org(c));
         json_t *p = pid ? rec_get(c->db, dom_person.rec, pid) : NULL;
         char *expl;
         long long mid = 0;
         int rc;
 
         /* Tracing searches only persons who consented to tracing. */
-        if (!p || strcmp(str(p, "record_status") ? str(p, "record_status") : "", "active") != 0 ||
+        if (!p || strcmp(dom_str(p, "record_status") ? dom_str(p, "record_status") : "", "active") != 0 ||
             !json_is_true(json_object_get(p, "consent_tracing")) ||
-            (str(req, "inquirer_person") && strcmp(str(req, "inquirer_person"), str(p, "id")) == 0)) {
+            (dom_str(req, "inquirer_person") && strcmp(dom_str(req, "inquirer_person"), dom_str(p, "id")) == 0)) {
             json_decref(p);
             continue;
         }
@@ -239,7 +218,7 @@ int tracing_find_candidates(dom_ctx_t *c, long long id, dom_err_t *err)
     json_decref(hits);
     mon_today(today);
     if (added && strcmp(s.status, "open") == 0 &&
-        mon_move_in(c, &tracing_rec, &mstore_tracing_machine, id, str(req, "id"), "potential_match",
+        mon_move_in(c, &tracing_rec, &mstore_tracing_machine, id, dom_str(req, "id"), "potential_match",
                     strcmp(today, s.date) < 0 ? s.date : today, "candidates found by the matching engine", NULL, -1,
                     tracing_allowed_moves, err) != 0) {
         json_decref(req);
@@ -285,7 +264,7 @@ int tracing_record_written(dom_ctx_t *c, const char *kind, long long id, dom_err
 
 static void tracing_decorate(dom_ctx_t *c, long long id, json_t *rec)
 {
-    json_object_set_new(rec, "allowed_moves", tracing_allowed_moves(str(rec, "status")));
+    json_object_set_new(rec, "allowed_moves", tracing_allowed_moves(dom_str(rec, "status")));
     json_object_set_new(rec, "events", mstore_events(c->db, &mstore_tracing_machine, id));
     json_object_set_new(rec, "matches", mstore_matches(c->db, id));
     json_object_set_new(rec, "matching_engine", json_string(tracing_engine_connected() ? "connected"
@@ -320,7 +299,7 @@ json_t *tracing_transition(dom_ctx_t *c, const char *uuid, json_t *body, dom_err
     }
     if (to && guard(c, id, to, err) != 0)
         return NULL;
-    if (to && strcmp(to, "closed") == 0 && !str(body, "reason")) {
+    if (to && strcmp(to, "closed") == 0 && !dom_str(body, "reason")) {
         dom_fail(err, DOM_INVALID, "reason", "reason is required to close a request");
         return NULL;
     }
@@ -391,8 +370,8 @@ json_t *tracing_propose(dom_ctx_t *c, const char *uuid, json_t *body, dom_err_t 
     if (mon_body_only(body, allowed, err) != 0 || mon_body_text(body, "note", 1000, &note, err) != 0 ||
         mon_body_date(body, "date", date, err) != 0)
         return NULL;
-    p = str(body, "person");
-    d = str(body, "detainee");
+    p = dom_str(body, "person");
+    d = dom_str(body, "detainee");
     if (!p == !d) {
         dom_fail(err, DOM_INVALID, p ? "detainee" : "person", "give exactly one of person and detainee");
         return NULL;
@@ -438,7 +417,7 @@ fail:
 json_t *tracing_decide(dom_ctx_t *c, const char *uuid, const char *match, json_t *body, dom_err_t *err)
 {
     static const char *const allowed[] = {"decision", "date", "note", NULL};
-    const char *decision = str(body, "decision"), *note = NULL;
+    const char *decision = dom_str(body, "decision"), *note = NULL;
     char date[16], now[32];
     mstore_match_t m;
     mstore_state_t s;
@@ -570,7 +549,7 @@ json_t *tracing_disclosure(dom_ctx_t *c, const char *uuid, dom_err_t *err)
         json_t *who;
         int consent;
 
-        if (strcmp(str(m, "decision"), "confirmed") != 0 || mstore_match_find(c->db, id, str(m, "id"), &mm) != 0)
+        if (strcmp(dom_str(m, "decision"), "confirmed") != 0 || mstore_match_find(c->db, id, dom_str(m, "id"), &mm) != 0)
             continue;
         any = 1;
         consent = mm.consent;
@@ -586,7 +565,7 @@ json_t *tracing_disclosure(dom_ctx_t *c, const char *uuid, dom_err_t *err)
             continue;
         json_array_append_new(found, json_pack("{s:s, s:s, s:b, s:s?, s:o}", "match", mm.uuid, "kind",
                                                mm.person_id ? "person" : "detainee", "consent", 1, "consent_date",
-                                               str(m, "found_consent_date"), "found", who));
+                                               dom_str(m, "found_consent_date"), "found", who));
     }
     /* Every release of a found person's details leaves a trace, in the same
      * way as a reveal (registry.c): if it cannot be audited it is withheld. */

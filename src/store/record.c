@@ -33,6 +33,14 @@ void rec_vals_free(const rec_entity_t *e, rec_val_t *v)
     free(v);
 }
 
+void rec_val_set_text(rec_val_t *v, const char *s)
+{
+    free(v->s);
+    v->set = 1;
+    v->null = 0;
+    v->s = strdup(s);
+}
+
 int rec_field_index(const rec_entity_t *e, const char *name)
 {
     for (int i = 0; i < e->nfields; i++)

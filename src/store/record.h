@@ -106,6 +106,9 @@ char *rec_uuid(sqlite3 *db, const char *table, long long id);
 /* 1 when a settlement with this id exists. */
 int rec_settlement_exists(sqlite3 *db, const char *id);
 
+/* Set v to a copy of text s (written as given). */
+void rec_val_set_text(rec_val_t *v, const char *s);
+
 /* Read the record with key id as JSON (new reference), or NULL when absent.
  * Protected fields are included; callers strip what a reader may not see. */
 json_t *rec_get(sqlite3 *db, const rec_entity_t *e, long long id);
