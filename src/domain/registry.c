@@ -111,7 +111,7 @@ static int write_trail(dom_ctx_t *c, const dom_entity_t *d, long long id, json_t
     *nchanges = (int)json_array_size(names);
     rc = rec_history_add(c->db, e, id, json_integer_value(json_object_get(now, "version")), action,
                          changes, a);
-    fields = json_dumps(names, JSON_COMPACT);
+    fields = json_out_exact(names, NULL);
     snprintf(act, sizeof act, "%s.%s", e->kind, action);
     ae.user_id = c->user_id;
     ae.org_id = c->org_id;

@@ -737,7 +737,7 @@ int rec_history_add(sqlite3 *db, const rec_entity_t *e, long long id, long long 
 
     if (!st)
         return SQLITE_ERROR;
-    text = json_dumps(changes, JSON_COMPACT | JSON_SORT_KEYS);
+    text = json_out_exact(changes, NULL); /* fields in their own order */
     sqlite3_bind_text(st, 1, e->kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, id);
     sqlite3_bind_int64(st, 3, version);

@@ -144,14 +144,14 @@ static void put_string(out_t *o, const char *s, size_t n)
     o->len = (size_t)(w - o->p);
 }
 
-/* As jansson writes a real with precision 10: %.10g, with ".0" added when
- * it would read back as an integer, and no '+' or leading zeros in the
- * exponent. */
+/* As jansson writes a real with precision 10 (17 when exact): %.10g, with
+ * ".0" added when it would read back as an integer, and no '+' or leading
+ * zeros in the exponent. */
 static void put_real(out_t *o, double v)
 {
     char t[48], *e;
 
-    snprintf(t, sizeof t, "%.10g", v);
+    snprintf(t, sizeof t, "%.*g", o->exact ? 17 : 10, v);
     if (!strpbrk(t, ".eEni")) /* not 1e5, inf or nan */
         strcat(t, ".0");
     e = strchr(t, 'e');
@@ -325,6 +325,17 @@ char *json_out(const json_t *j, size_t *len)
 
     if (!j)
         return NULL;
+    jw_value(&w, j);
+    return jw_take(&w, len);
+}
+
+char *json_out_exact(const json_t *j, size_t *len)
+{
+    jw_t w = JW_INIT;
+
+    if (!j)
+        return NULL;
+    w.exact = 1;
     jw_value(&w, j);
     return jw_take(&w, len);
 }

@@ -26,6 +26,7 @@ typedef struct jw {
     int            failed;          /* out of memory, or nested deeper than JW_DEPTH */
     int            depth;           /* open objects and arrays */
     int            keyed;           /* a key was written; its value comes next */
+    int            exact;           /* reals with 17 digits (round trip), not 10 */
     unsigned char  empty[JW_DEPTH]; /* per open container: nothing in it yet */
 } jw_t;
 
@@ -55,5 +56,8 @@ void jw_free(jw_t *w);
 /* The text of j (malloc'd, NUL-terminated; *len its length when len is
  * given), or NULL when out of memory or j is NULL. */
 char *json_out(const json_t *j, size_t *len);
+/* The same with reals written to 17 digits, so that they read back exactly
+ * (as json_dumps without a precision): for text that is stored. */
+char *json_out_exact(const json_t *j, size_t *len);
 
 #endif
