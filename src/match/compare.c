@@ -215,13 +215,15 @@ int match_compare_dates(const match_date_t *a, const match_date_t *b)
                 return MATCH_DATE_EXACT;
             if (a->month == b->day && a->day == b->month)
                 return MATCH_DATE_SWAPPED;
+            return MATCH_DATE_PARTIAL;
         }
-        if (a->month && b->month && a->month == b->month)
-            return MATCH_DATE_YEAR_MONTH;
+        if (a->month && b->month)
+            return a->month == b->month ? MATCH_DATE_YEAR_MONTH : MATCH_DATE_PARTIAL;
         return MATCH_DATE_YEAR;
     }
     if (dy == 1 || dy == -1)
-        return MATCH_DATE_ONE_YEAR;
+        return a->day && b->day && a->month == b->month && a->day == b->day ? MATCH_DATE_ONE_YEAR_DM
+                                                                          : MATCH_DATE_ONE_YEAR;
     return MATCH_DATE_DIFFERENT;
 }
 

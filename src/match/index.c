@@ -6,7 +6,7 @@
  *   family  0 exact  1 close (JW >= 0.94)  2 similar (JW >= 0.85)  3 different
  *   given   0 exact or equivalent  1 close (JW >= 0.92)  2 initial  3 different
  *   father  0 exact or equivalent  1 close (JW >= 0.90)  2 initial  3 different
- *   birth   enum match_date_level (0 exact .. 5 different)
+ *   birth   enum match_date_level (0 exact .. 7 different)
  *   sex     0 same  1 different
  *   place   0 same settlement or spelling  1 close (JW >= 0.88)  2 different
  * A missing value on either side gives no level and weight 0.
@@ -39,6 +39,9 @@ typedef struct mrec {
     uint32_t hfam, hgiv, hfat, hplace; /* exact-agreement hashes, 0 = missing;
                                           given/father by equivalence group */
     uint32_t bfam, bgiv, bfat;         /* coarse blocking codes, 0 = missing */
+    uint32_t tfam, tgiv;               /* name-frequency keys: one name has one key
+                                          in either slot (a swapped record counts
+                                          its given name as a given name) */
     int32_t place_id;                  /* gazetteer group or -1 */
     char ginit;                        /* first letter of the given name as written in Latin */
     uint64_t sfam, sgiv, sfat, splace; /* 64-bit string hashes: equality, similarity cache */
@@ -62,6 +65,8 @@ typedef struct mhot {
 #define G_FAM 1
 #define G_GIV 2
 #define G_FAT 4
+#define G_TFAM 8  /* tfam is an equivalence group's key */
+#define G_TGIV 16 /* tgiv is an equivalence group's key */
 
 /* A blocking key of one record in one orientation. */
 typedef struct entry {
@@ -102,6 +107,9 @@ enum rule {
 
 #define SEARCH_CAP 200000     /* and in name search */
 
+#define FAM_BANDS 4 /* family-name frequency bands: < 64, < 512, < 4096, more records */
+#define FAMILY_DEPENDENT(f) ((f) == MATCH_F_FATHER || (f) == MATCH_F_BIRTH || (f) == MATCH_F_PLACE)
+
 struct match_index {
     const match_ctx_t *ctx;         /* tables (not owned) */
     match_norm_t *nz;               /* normaliser for match_index_add */
@@ -115,13 +123,24 @@ struct match_index {
     size_t npost;                   /* entries */
     slot_t *slots;                  /* key -> run of postings */
     size_t nslots;                  /* power of two */
-    tftab_t tf_fam, tf_giv;         /* name frequencies */
-    size_t tf_n;                    /* records counted in them */
+    tftab_t tf_name;                /* name frequencies by tfam/tgiv key */
+    size_t tf_n;                    /* records counted in it */
     match_model_t model;            /* parameters in use */
     int model_set;                  /* set by caller: do not estimate */
     double w[MATCH_NFIELDS][MATCH_MAXLEVELS]; /* log2(m/u) */
     double log2m[MATCH_NFIELDS][MATCH_MAXLEVELS];
     double prior;                   /* log2(lambda / (1 - lambda)) */
+    /* Relatives: two different people of one family name share father,
+     * birthplace and a span of birth years far more often than two
+     * random people do, and the rarer the name, the likelier they are
+     * brothers and sisters. So when the family names agree and the given
+     * names do not, father, birth and place weigh by u measured on such
+     * pairs, per band of the name's frequency (FAM_BANDS). */
+    double ucond[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS];
+    int ucond_ok[FAM_BANDS];        /* the band had enough pairs */
+    double wcond[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS]; /* log2(m/ucond) */
+    double wmax[MATCH_NFIELDS][MATCH_MAXLEVELS]; /* larger of w and every wcond
+                                                    (for the bounds in dedup) */
     /* Records added after the build, found through their keys like built
      * ones: a chained hash of (key -> record), rebuilt into the postings at
      * the next build. */
@@ -141,11 +160,12 @@ static const char *level_names[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
     {"exact", "close", "similar", "different"},
     {"exact", "close", "initial", "different"},
     {"exact", "close", "initial", "different"},
-    {"exact", "day-month-swapped", "year-month", "year", "one-year-apart", "different"},
+    {"exact", "one-year-apart-same-day", "day-month-swapped", "year-month", "year",
+     "same-year-only", "one-year-apart", "different"},
     {"same", "different"},
     {"same", "close", "different"},
 };
-static const int nlevels[MATCH_NFIELDS] = {4, 4, 4, 6, 2, 3};
+static const int nlevels[MATCH_NFIELDS] = {4, 4, 4, 8, 2, 3};
 
 /* Defaults, used for small indexes (too few records to estimate) and as
  * EM's starting point. */
@@ -153,7 +173,7 @@ static const double default_m[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
     {0.86, 0.09, 0.04, 0.01},
     {0.85, 0.05, 0.08, 0.02},
     {0.95, 0.035, 0.005, 0.01},
-    {0.50, 0.005, 0.16, 0.25, 0.07, 0.015},
+    {0.50, 0.02, 0.005, 0.16, 0.25, 0.02, 0.035, 0.01},
     {0.97, 0.03},
     {0.95, 0.03, 0.02},
 };
@@ -161,7 +181,7 @@ static const double default_u[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
     {0.005, 0.004, 0.02, 0.971},
     {0.02, 0.01, 0.005, 0.965},
     {0.02, 0.01, 0.005, 0.965},
-    {0.00004, 0.00004, 0.0008, 0.012, 0.025, 0.962},
+    {0.00004, 0.00008, 0.00004, 0.0008, 0.012, 0.011, 0.025, 0.95104},
     {0.5, 0.5},
     {0.02, 0.01, 0.97},
 };
@@ -284,6 +304,26 @@ static uint32_t given_hash(const match_ctx_t *ctx, const char *w, uint32_t *bloc
     return match_hash32(w);
 }
 
+/* Key of a folded name whichever slot it was written in (for name
+ * frequencies, and for agreement when given and family are read swapped):
+ * its given-name group, else its family-name group, else its spelling.
+ * *group is set when it is a group's key. */
+static uint32_t name_key(const match_ctx_t *ctx, const char *w, int *group)
+{
+    int32_t g;
+
+    *group = 0;
+    if (!w[0])
+        return 0;
+    *group = 1;
+    if ((g = match_strmap_get(&ctx->given, w)) >= 0)
+        return (uint32_t)mix64((uint64_t)g + 77) | 1;
+    if ((g = match_strmap_get(&ctx->family, w)) >= 0)
+        return (uint32_t)mix64((uint64_t)g + 4099) | 1;
+    *group = 0;
+    return match_hash32(w);
+}
+
 static int rec_from_input(const match_ctx_t *ctx, match_norm_t *nz, const match_input_t *in,
                           mrec_t *r)
 {
@@ -341,6 +381,13 @@ static int rec_from_input(const match_ctx_t *ctx, match_norm_t *nz, const match_
         r->hfat = given_hash(ctx, r->fat, &r->bfat, &gf);
         r->grp |= (uint8_t)((gg ? G_GIV : 0) | (gf ? G_FAT : 0));
     }
+    {
+        int gf, gg;
+
+        r->tfam = name_key(ctx, r->fam, &gf);
+        r->tgiv = name_key(ctx, r->giv, &gg);
+        r->grp |= (uint8_t)((gf ? G_TFAM : 0) | (gg ? G_TGIV : 0));
+    }
     if (r->place[0]) {
         r->place_id = match_strmap_get(&ctx->place, tmp);
         r->hplace = r->place_id >= 0 ? (uint32_t)mix64((uint64_t)r->place_id + 991) | 1
@@ -386,8 +433,7 @@ void match_index_free(match_index_t *ix)
     free(ix->slots);
     free(ix->tail);
     free(ix->tailhead);
-    tf_free(&ix->tf_fam);
-    tf_free(&ix->tf_giv);
+    tf_free(&ix->tf_name);
     match_norm_free(ix->nz);
     free(ix);
 }
@@ -872,20 +918,23 @@ int match_is_candidate(const match_index_t *ix, size_t a, size_t b)
 
 /* ---- Name frequencies ------------------------------------------------------ */
 
-static int tf_build(tftab_t *t, const mrec_t *recs, size_t n, int given)
+/* Count every record's family and given name under one key space, so that
+ * a given name written in the family slot weighs as the common given name
+ * it is, not as a rare family name. */
+static int tf_build(tftab_t *t, const mrec_t *recs, size_t n)
 {
     size_t cap;
 
     tf_free(t);
-    for (cap = 1024; cap < n * 2; cap *= 2)
+    for (cap = 1024; cap < n * 4; cap *= 2)
         ;
     t->keys = calloc(cap, sizeof *t->keys);
     t->counts = calloc(cap, sizeof *t->counts);
     if (!t->keys || !t->counts)
         return -1;
     t->cap = cap;
-    for (size_t r = 0; r < n; r++) {
-        uint32_t k = given ? recs[r].hgiv : recs[r].hfam;
+    for (size_t r = 0; r < 2 * n; r++) {
+        uint32_t k = r & 1 ? recs[r / 2].tgiv : recs[r / 2].tfam;
         size_t i;
 
         if (!k)
@@ -956,13 +1005,15 @@ static int name_level(const char *a, uint64_t ha, const char *b, uint64_t hb, in
 
     if (!a[0] || !b[0])
         return -1;
-    if (equal)
-        return 0;
+    /* Two equal initials agree only as initials: "A." and "A." may be
+     * Aram and Artur. */
     if (initials && (!a[1] || !b[1])) {
         if (!a[1] && !b[1])
             return a[0] == b[0] || ia == ib ? 2 : 3;
         return (!a[1] ? initial_fits(ia ? ia : a[0], ib, b) : initial_fits(ib ? ib : b[0], ia, a)) ? 2 : 3;
     }
+    if (equal)
+        return 0;
     jw = jw_cached(a, ha, b, hb);
     if (jw >= close)
         return 1;
@@ -986,9 +1037,13 @@ static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATC
     } else {
         /* Read swapped, a given name sits in the family slot: an initial
          * there ("Sargsyan, G.") fits like a similar family name. */
-        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, a->sfam, b->giv, b->sgiv, a->sfam == b->sgiv,
+        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, a->sfam, b->giv, b->sgiv,
+                                                same_name(a->tfam, b->tgiv, a->grp & G_TFAM,
+                                                          b->grp & G_TGIV, a->sfam, b->sgiv),
                                                 0.94, 0.85, 1, 0, b->ginit);
-        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->fam, b->sfam, a->sgiv == b->sfam,
+        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->fam, b->sfam,
+                                               same_name(a->tgiv, b->tfam, a->grp & G_TGIV,
+                                                         b->grp & G_TFAM, a->sgiv, b->sfam),
                                                0.92, 0, 1, 0, 0);
     }
     lv[MATCH_F_FATHER] = (int8_t)name_level(a->fat, a->sfat, b->fat, b->sfat,
@@ -1011,25 +1066,66 @@ static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATC
         lv[MATCH_F_PLACE] = 2;
 }
 
-/* Weights per field for levels lv, with term frequencies for exact names. */
-static double weigh(const match_index_t *ix, const mrec_t *a, int swapped,
+/* Weight of exact agreement on a name of frequency key k in field f
+ * (family or given): rarer names say more. Never below 0: agreeing on a
+ * name, however common, is no evidence against a match. */
+static double tf_weight(const match_index_t *ix, int f, uint32_t k)
+{
+    uint32_t c = tf_get(&ix->tf_name, k);
+    double w = ix->log2m[f][0] - log2((double)(c ? c : 1) / (double)ix->tf_n);
+
+    return w > 0 ? w : 0;
+}
+
+/* Frequency band (FAM_BANDS) of a family name counted c times. */
+static int fam_band(uint32_t c)
+{
+    return c < 64 ? 0 : c < 512 ? 1 : c < 4096 ? 2 : 3;
+}
+
+/* Weights per field for levels lv (names read swapped or not), with term
+ * frequencies for the names and, when the family names agree, the weights
+ * measured among people of one family name (see match_index.ucond). */
+static double weigh(const match_index_t *ix, const mrec_t *a, const mrec_t *b, int swapped,
                     const int8_t lv[MATCH_NFIELDS], double fw[MATCH_NFIELDS])
 {
+    const double (*wl)[MATCH_MAXLEVELS] = ix->w;
     double total = 0;
 
+    /* Relatives share the family name but never (brothers and sisters)
+     * the given name: pairs that agree on the given name are namesakes
+     * from other families when they are not one person, and take the plain
+     * weights. */
+    if ((lv[MATCH_F_FAMILY] == 0 || lv[MATCH_F_FAMILY] == 1) && lv[MATCH_F_GIVEN] == 3) {
+        uint32_t ca = tf_get(&ix->tf_name, a->tfam);
+        uint32_t cb = tf_get(&ix->tf_name, swapped ? b->tgiv : b->tfam);
+        int band = fam_band(ca > cb ? ca : cb);
+
+        if (ix->ucond_ok[band])
+            wl = ix->wcond[band];
+    }
     for (int f = 0; f < MATCH_NFIELDS; f++) {
         double w = 0;
 
         if (lv[f] >= 0) {
-            w = ix->w[f][lv[f]];
+            w = wl[f][lv[f]];
             /* Term frequencies mean something only in a large enough set. */
-            if (lv[f] == 0 && !swapped && ix->tf_n >= 1000 &&
-                (f == MATCH_F_FAMILY || f == MATCH_F_GIVEN)) {
-                uint32_t c = tf_get(f == MATCH_F_FAMILY ? &ix->tf_fam : &ix->tf_giv,
-                                    f == MATCH_F_FAMILY ? a->hfam : a->hgiv);
-                double tf = (double)(c ? c : 1) / (double)ix->tf_n;
+            if ((f == MATCH_F_FAMILY || f == MATCH_F_GIVEN) && ix->tf_n >= 1000 &&
+                lv[f] < nlevels[f] - 1) {
+                uint32_t ka = f == MATCH_F_FAMILY ? a->tfam : a->tgiv;
+                uint32_t kb = (f == MATCH_F_FAMILY) != !!swapped ? b->tfam : b->tgiv;
 
-                w = ix->log2m[f][0] - log2(tf);
+                if (lv[f] == 0) {
+                    w = tf_weight(ix, f, ka);
+                } else {
+                    /* Near a common name is no better than on it: a typo
+                     * of Petrosyan weighs at most what Petrosyan does. */
+                    double ca = tf_weight(ix, f, ka), cb = tf_weight(ix, f, kb);
+                    double cap = ca < cb ? ca : cb;
+
+                    if (w > cap)
+                        w = cap;
+                }
             }
         }
         if (fw)
@@ -1047,14 +1143,14 @@ static double score(const match_index_t *ix, const mrec_t *a, const mrec_t *b,
     double w, w2;
 
     levels(a, b, 0, lv);
-    w = weigh(ix, a, 0, lv, fw);
+    w = weigh(ix, a, b, 0, lv, fw);
     *swapped = 0;
     if (a->fam[0] && a->giv[0] && b->fam[0] && b->giv[0] &&
         (lv[MATCH_F_FAMILY] >= 2 || lv[MATCH_F_GIVEN] >= 3)) {
         double f2[MATCH_NFIELDS];
 
         levels(a, b, 1, l2);
-        w2 = weigh(ix, a, 1, l2, f2);
+        w2 = weigh(ix, a, b, 1, l2, f2);
         if (w2 > w) {
             memcpy(lv, l2, sizeof l2);
             if (fw)
@@ -1136,6 +1232,31 @@ static void set_weights(match_index_t *ix)
             if (l > 0 && l < nlevels[f] && ix->w[f][l] > ix->w[f][l - 1])
                 ix->w[f][l] = ix->w[f][l - 1];
         }
+    /* Full agreement on a field is never evidence against a match, whatever
+     * a small or odd sample taught (see estimate_model). */
+    for (int f = 0; f < MATCH_NFIELDS; f++)
+        if (ix->w[f][0] < 0)
+            ix->w[f][0] = 0;
+    memcpy(ix->wmax, ix->w, sizeof ix->wmax);
+    for (int b = 0; b < FAM_BANDS; b++)
+        for (int f = 0; f < MATCH_NFIELDS; f++)
+            for (int l = 0; l < MATCH_MAXLEVELS; l++) {
+                double mm = m->m[f][l] > 3e-3 ? m->m[f][l] : 3e-3;
+                double uu = ix->ucond[b][f][l] > 1e-9 ? ix->ucond[b][f][l] : 1e-9;
+                double w = l < nlevels[f] ? log2(mm / uu) : 0;
+
+                if (!ix->ucond_ok[b] || !FAMILY_DEPENDENT(f)) {
+                    ix->wcond[b][f][l] = ix->w[f][l];
+                    continue;
+                }
+                if (l > 0 && l < nlevels[f] && w > ix->wcond[b][f][l - 1])
+                    w = ix->wcond[b][f][l - 1];
+                if (l == 0 && w < 0)
+                    w = 0;
+                ix->wcond[b][f][l] = w;
+                if (w > ix->wmax[f][l])
+                    ix->wmax[f][l] = w;
+            }
     if (lam < 1e-12)
         lam = 1e-12;
     if (lam > 0.5)
@@ -1250,15 +1371,102 @@ static void estimate_u(match_index_t *ix, match_model_t *m)
                                     : default_u[f][l];
 }
 
-#define NPATTERNS (1u << (3 * MATCH_NFIELDS))
+/* Patterns of levels are numbered in mixed radix: field f contributes
+ * (level + 1) of nlevels[f] + 1 values (0: missing). */
+/* u among pairs of different people sharing a family name, per band of the
+ * name's frequency: sample pairs within each family name's records (as
+ * many from a name as it has pairs), leaving out those whose given names
+ * agree (most of them are one person written twice; brothers and sisters
+ * never share a name). Bands with too few pairs keep the plain u. */
+static int estimate_u_cond(match_index_t *ix)
+{
+    entry_t *e = malloc(ix->n * sizeof *e + 1);
+    double pairs[FAM_BANDS] = {0}, cnt[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS] = {{{0}}};
+    double tot[FAM_BANDS][MATCH_NFIELDS] = {{0}};
+    uint64_t seed = 0x5851f42d4c957f2dULL;
+    size_t n = 0;
+    const double want = 200000; /* sampled pairs per band */
+
+    memset(ix->ucond_ok, 0, sizeof ix->ucond_ok);
+    if (!e)
+        return -1;
+    if (ix->n < 2000 || ix->tf_n < 1000) {
+        free(e);
+        return 0;
+    }
+    for (size_t r = 0; r < ix->n; r++)
+        if (ix->recs[r].tfam && !ix->recs[r].removed)
+            e[n++] = (entry_t){mix64(ix->recs[r].tfam), (uint32_t)r, 0};
+    if (sort_entries(e, n) != 0) {
+        free(e);
+        return -1;
+    }
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && e[j].key == e[i].key; j++)
+            ;
+        pairs[fam_band(tf_get(&ix->tf_name, ix->recs[e[i].rec].tfam))] +=
+            (double)(j - i) * (double)(j - i - 1) / 2;
+    }
+    for (size_t i = 0, j; i < n; i = j) {
+        size_t len;
+        int band;
+        double take;
+
+        for (j = i; j < n && e[j].key == e[i].key; j++)
+            ;
+        len = j - i;
+        if (len < 2)
+            continue;
+        band = fam_band(tf_get(&ix->tf_name, ix->recs[e[i].rec].tfam));
+        take = (double)len * (double)(len - 1) / 2 * want / pairs[band];
+        /* Round at random, so that small families count on average. */
+        take = floor(take + (double)(rng_next(&seed) >> 11) / 9007199254740992.0);
+        for (double t = 0; t < take; t++) {
+            size_t x = i + rng_next(&seed) % len, y = i + rng_next(&seed) % len;
+            const mrec_t *a = &ix->recs[e[x].rec], *b = &ix->recs[e[y].rec];
+            int8_t lv[MATCH_NFIELDS];
+
+            if (x == y)
+                continue;
+            levels(a, b, 0, lv);
+            if (lv[MATCH_F_GIVEN] == 0)
+                continue;
+            for (int f = 0; f < MATCH_NFIELDS; f++)
+                if (lv[f] >= 0) {
+                    cnt[band][f][lv[f]]++;
+                    tot[band][f]++;
+                }
+        }
+    }
+    for (int b = 0; b < FAM_BANDS; b++) {
+        ix->ucond_ok[b] = tot[b][MATCH_F_BIRTH] >= 2000 && tot[b][MATCH_F_FATHER] >= 2000 &&
+                          tot[b][MATCH_F_PLACE] >= 2000;
+        for (int f = 0; f < MATCH_NFIELDS; f++)
+            for (int l = 0; l < nlevels[f]; l++)
+                ix->ucond[b][f][l] = tot[b][f] > 0 ? (cnt[b][f][l] + 0.5) / (tot[b][f] + 0.5 * nlevels[f])
+                                                   : 0;
+    }
+    free(e);
+    return 0;
+}
+
+#define NPATTERNS (5u * 5u * 5u * 9u * 3u * 4u)
 
 static uint32_t pattern_code(const int8_t lv[MATCH_NFIELDS])
 {
     uint32_t c = 0;
 
-    for (int f = 0; f < MATCH_NFIELDS; f++)
-        c |= (uint32_t)(lv[f] + 1) << (3 * f);
+    for (int f = MATCH_NFIELDS - 1; f >= 0; f--)
+        c = c * (uint32_t)(nlevels[f] + 1) + (uint32_t)(lv[f] + 1);
     return c;
+}
+
+static void pattern_levels(uint32_t c, int8_t lv[MATCH_NFIELDS])
+{
+    for (int f = 0; f < MATCH_NFIELDS; f++) {
+        lv[f] = (int8_t)((int)(c % (uint32_t)(nlevels[f] + 1)) - 1);
+        c /= (uint32_t)(nlevels[f] + 1);
+    }
 }
 
 /* Train on the pairs sharing a key (0: family and given exact; 1: full
@@ -1326,8 +1534,7 @@ static int train_rule(match_index_t *ix, int which, match_model_t *out, double *
     npat = 0;
     for (uint32_t c = 0; c < NPATTERNS; c++)
         if (counts[c] > 0) {
-            for (int f = 0; f < MATCH_NFIELDS; f++)
-                pat[npat][f] = (int8_t)(((c >> (3 * f)) & 7) - 1);
+            pattern_levels(c, pat[npat]);
             pc[npat++] = counts[c];
         }
     /* Sex stays out of EM: namesakes share it as surely as matches do, and
@@ -1370,7 +1577,7 @@ static void *train_thread(void *p)
 static int estimate_model(match_index_t *ix)
 {
     match_model_t base, r0, r1;
-    double lam0 = 0, lam1 = 0, np0 = 0, np1 = 0, full = 0;
+    double lam0 = 0, lam1 = 0, np0 = 0, np1 = 0, dated = 0;
     int rc0, rc1;
 
     default_model(&base);
@@ -1411,18 +1618,42 @@ static int estimate_model(match_index_t *ix)
                 ix->model.m[f][l] = r1.m[f][l];
         }
     }
+    /* Where the data hold few duplicates (a demo registry: households of
+     * one surname, nobody registered twice), EM has no match class to find
+     * and settles on another, e.g. relatives: it learnt an exact family
+     * name as rare among "matches" (m 0) and weighed it below zero. Trust
+     * EM for a field only if full agreement came out as the commonest
+     * level among matches and far likelier than among random pairs;
+     * otherwise keep the default m. */
+    for (int f = 0; f < MATCH_NFIELDS; f++) {
+        int sane = ix->model.m[f][0] >= 4 * ix->model.u[f][0];
+
+        for (int l = 1; l < nlevels[f] && sane; l++)
+            sane = ix->model.m[f][0] >= ix->model.m[f][l];
+        if (!sane)
+            for (int l = 0; l < nlevels[f]; l++)
+                ix->model.m[f][l] = default_m[f][l];
+    }
     /* Prior: matches among full-date pairs, divided by the chance that a
-     * matching pair shares a full date, over all pairs. */
+     * matching pair shares a full date, over all pairs. That chance is
+     * P(both dated) * m(exact): m of a level is already conditioned on
+     * both dates being known, and counts the pairs where one is year-only
+     * among the non-exact ones (using P(both full) here counted that twice
+     * and doubled the prior). */
     for (size_t r = 0; r < ix->n; r++)
-        if (ix->recs[r].date.day)
-            full++;
-    full /= (double)ix->n;
-    if (rc1 == 0 && full > 0 && ix->model.m[MATCH_F_BIRTH][0] > 0) {
-        double matches = lam1 * np1 / (ix->model.m[MATCH_F_BIRTH][0] * full * full);
+        if (ix->recs[r].date.year)
+            dated++;
+    dated /= (double)ix->n;
+    if (rc1 == 0 && dated > 0 && ix->model.m[MATCH_F_BIRTH][0] > 0) {
+        double matches = lam1 * np1 / (ix->model.m[MATCH_F_BIRTH][0] * dated * dated);
         double all = (double)ix->n * (double)(ix->n - 1) / 2;
 
         ix->model.lambda = matches / all;
     }
+    /* A registry without duplicates yet still gets them later: keep the
+     * prior at no less than one record in twenty having one. */
+    if (ix->model.lambda < 0.05 / (double)ix->n)
+        ix->model.lambda = 0.05 / (double)ix->n;
     return 0;
 }
 
@@ -1431,10 +1662,11 @@ int match_index_build(match_index_t *ix, int threads)
     (void)threads;
     if (build_postings(ix) != 0)
         return -1;
-    if (tf_build(&ix->tf_fam, ix->recs, ix->n, 0) != 0 ||
-        tf_build(&ix->tf_giv, ix->recs, ix->n, 1) != 0)
+    if (tf_build(&ix->tf_name, ix->recs, ix->n) != 0)
         return -1;
     ix->tf_n = ix->n;
+    if (estimate_u_cond(ix) != 0)
+        return -1;
     free(ix->hot);
     ix->hot = malloc(ix->n * sizeof *ix->hot + 1);
     if (!ix->hot)
@@ -1725,9 +1957,7 @@ static double field_ub(const match_index_t *ix, const mrec_t *a, int f)
         if (ix->w[f][l] > ub)
             ub = ix->w[f][l];
     if ((f == MATCH_F_FAMILY || f == MATCH_F_GIVEN) && ix->tf_n >= 1000) {
-        uint32_t c = tf_get(f == MATCH_F_FAMILY ? &ix->tf_fam : &ix->tf_giv,
-                            f == MATCH_F_FAMILY ? a->hfam : a->hgiv);
-        double w = ix->log2m[f][0] - log2((double)(c ? c : 1) / (double)ix->tf_n);
+        double w = tf_weight(ix, f, f == MATCH_F_FAMILY ? a->tfam : a->tgiv);
 
         if (w > ub)
             ub = w;
@@ -1748,8 +1978,8 @@ static double best_from(const match_index_t *ix, int f, int first)
 }
 
 /* Upper bound of the names' weight for the pair a, b: exact agreement is
- * known from the hashes; anything else is at most the best lower level;
- * the swapped reading at most the best levels without frequencies. */
+ * known from the hashes; anything else is at most the best lower level,
+ * in either reading (both weigh a's names by a's frequencies). */
 static double names_bound(const match_index_t *ix, const mrec_t *a, const mrec_t *b)
 {
     double normal = 0, swapped = -1e9;
@@ -1763,7 +1993,12 @@ static double names_bound(const match_index_t *ix, const mrec_t *a, const mrec_t
                       ? field_ub(ix, a, MATCH_F_GIVEN)
                       : best_from(ix, MATCH_F_GIVEN, 1);
     if (a->fam[0] && a->giv[0] && b->fam[0] && b->giv[0])
-        swapped = best_from(ix, MATCH_F_FAMILY, 0) + best_from(ix, MATCH_F_GIVEN, 0);
+        swapped = (same_name(a->tfam, b->tgiv, a->grp & G_TFAM, b->grp & G_TGIV, a->sfam, b->sgiv)
+                       ? field_ub(ix, a, MATCH_F_FAMILY)
+                       : best_from(ix, MATCH_F_FAMILY, 1)) +
+                  (same_name(a->tgiv, b->tfam, a->grp & G_TGIV, b->grp & G_TFAM, a->sgiv, b->sfam)
+                       ? field_ub(ix, a, MATCH_F_GIVEN)
+                       : best_from(ix, MATCH_F_GIVEN, 1));
     return normal > swapped ? normal : swapped;
 }
 
@@ -1776,19 +2011,19 @@ static double cheap_ub(const match_index_t *ix, const mhot_t *a, const mhot_t *b
     int d = match_compare_dates(&a->date, &b->date);
 
     if (d != MATCH_DATE_MISSING)
-        w += ix->w[MATCH_F_BIRTH][d];
+        w += ix->wmax[MATCH_F_BIRTH][d];
     if (a->sex && b->sex)
-        w += ix->w[MATCH_F_SEX][a->sex == b->sex ? 0 : 1];
+        w += ix->wmax[MATCH_F_SEX][a->sex == b->sex ? 0 : 1];
     if (a->hfat && b->hfat)
-        w += a->hfat == b->hfat ? ix->w[MATCH_F_FATHER][0] : fat_ub;
+        w += a->hfat == b->hfat ? ix->wmax[MATCH_F_FATHER][0] : fat_ub;
     if (a->hplace && b->hplace) {
         if (a->hplace == b->hplace)
-            w += ix->w[MATCH_F_PLACE][0];
+            w += ix->wmax[MATCH_F_PLACE][0];
         else if (a->place_id < 0 && b->place_id < 0)
-            w += ix->w[MATCH_F_PLACE][1] > ix->w[MATCH_F_PLACE][2] ? ix->w[MATCH_F_PLACE][1]
-                                                                  : ix->w[MATCH_F_PLACE][2];
+            w += ix->wmax[MATCH_F_PLACE][1] > ix->wmax[MATCH_F_PLACE][2] ? ix->wmax[MATCH_F_PLACE][1]
+                                                                  : ix->wmax[MATCH_F_PLACE][2];
         else
-            w += ix->w[MATCH_F_PLACE][2];
+            w += ix->wmax[MATCH_F_PLACE][2];
     }
     return w;
 }
@@ -1865,8 +2100,8 @@ static void *dedup_worker(void *p)
     match_index_t *ix = wk->ix;
     const size_t chunk = 512;
     double wmin = log2(wk->min_prob / (1 - wk->min_prob)) - ix->prior - 1e-9;
-    double fat_ub = fmax(ix->w[MATCH_F_FATHER][1],
-                         fmax(ix->w[MATCH_F_FATHER][2], ix->w[MATCH_F_FATHER][3]));
+    double fat_ub = fmax(ix->wmax[MATCH_F_FATHER][1],
+                         fmax(ix->wmax[MATCH_F_FATHER][2], ix->wmax[MATCH_F_FATHER][3]));
 
     for (;;) {
         size_t from = __atomic_fetch_add(wk->next, chunk, __ATOMIC_RELAXED), to;

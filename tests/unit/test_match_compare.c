@@ -82,13 +82,21 @@ static void dates_compare_by_level(void **state)
     assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_EXACT);
     match_parse_date("1965-12-05", &b);
     assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_SWAPPED);
+    /* Agreement counts to the precision both dates have; a part both
+     * know and disagree on leaves only the year. */
     match_parse_date("1965-05-20", &b);
-    assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_YEAR_MONTH);
+    assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_PARTIAL);
+    match_parse_date("1965-06", &b);
+    assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_PARTIAL);
     match_parse_date("1965-05", &b);
     assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_YEAR_MONTH);
     match_parse_date("1965", &b);
     assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_YEAR);
     match_parse_date("1966-05-12", &b);
+    assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_ONE_YEAR_DM);
+    match_parse_date("1966-07-01", &b);
+    assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_ONE_YEAR);
+    match_parse_date("1966", &b);
     assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_ONE_YEAR);
     match_parse_date("1971", &b);
     assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_DIFFERENT);
