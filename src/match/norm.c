@@ -304,6 +304,13 @@ void match_fold_word(const char *word, char *out, size_t cap)
             s[n++] = c;
     }
     s[n] = 0;
+    /* Russian BGN writes е after й as "ye": Йемаян is "Yyemayan", which
+     * is Yemayan (Յեմայան) with one y too many. */
+    for (size_t j = 0; j + 2 < n; j++)
+        if (s[j] == 'y' && s[j + 1] == 'y' && s[j + 2] == 'e') {
+            memmove(s + j, s + j + 1, n - j);
+            n--;
+        }
     for (int j = 0; suffixes[j]; j++) {
         size_t l = strlen(suffixes[j]);
 
@@ -338,8 +345,9 @@ void match_fold_word(const char *word, char *out, size_t cap)
         size_t adv = 2;
 
         /* ջ is j (BGN), dzh (Russian дж) or c (Azerbaijani); ձ is dz (BGN,
-         * Russian дз) but j in the Hübschmann-Meillet system: one class
-         * with ts (ծ, ց), as sources confuse all four. */
+         * Russian дз) but j in the Hübschmann-Meillet system; ժ is zh (BGN,
+         * Russian ж) but j in Azerbaijani: one class with ts (ծ, ց), as
+         * sources confuse all five. */
         if (!strncmp(p, "dzh", 3))
             c = 'c', adv = 3;
         else if (!strncmp(p, "tch", 3))
@@ -347,7 +355,7 @@ void match_fold_word(const char *word, char *out, size_t cap)
         else if (!strncmp(p, "kh", 2) || !strncmp(p, "gh", 2))
             c = 'k';
         else if (!strncmp(p, "zh", 2))
-            c = 'j';
+            c = 'c';
         else if (!strncmp(p, "sh", 2))
             c = 'x';
         else if (!strncmp(p, "ch", 2))
@@ -379,6 +387,11 @@ void match_fold_word(const char *word, char *out, size_t cap)
         i += adv;
     }
     if (suffix) {
+        /* A family name made from a name in -es takes -is- in Armenian but
+         * keeps -es- in Russian practice: Hovhannisyan / Оганесян,
+         * Nersisyan / Нерсесян, Movsisyan / Мовсесян. */
+        if (k > 2 && t[k - 2] == 'e' && t[k - 1] == 's')
+            t[k - 2] = 'i';
         if (k > 0 && t[k - 1] == 'i')
             k--;
         memcpy(t + k, "ian", 3);
