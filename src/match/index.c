@@ -13,13 +13,17 @@
  *
  * Blocking: each record gets keys under the rules of enum rule (coarse
  * name codes: first letter then consonants, with the year, day and month,
- * father, place or the other name's first letter), in both orientations of
+ * father, place or the other name's first letter; the full date alone; the
+ * first letters of both names with the place), in both orientations of
  * given and family name; keys of typo-prone family names also come with
  * one letter deleted. Postings are sorted by key (radix sort) and found
  * through an open-addressing table; a pair shares a key when one record's
- * key as written equals the other's as written or swapped. Blocks larger
+ * key as written equals the other's as written or swapped. A record whose
+ * date has no day also probes the year rules one year off. Blocks larger
  * than BLOCK_CAP are skipped in batch deduplication (the other keys still
- * meet such pairs), which keeps candidates near-linear in the records.
+ * meet such pairs), which keeps candidates near-linear in the records;
+ * a record without a date, which few keys can place, probes the name rules'
+ * blocks up to NODATE_CAP (see match_is_candidate for the exact rule).
  */
 #include "match.h"
 #include "match_int.h"
@@ -90,20 +94,40 @@ typedef struct tftab {
 } tftab_t;
 
 enum rule {
-    R_FAM_YEAR, R_FAM_DM, R_GIV_FAM, R_FAM_FAT, R_GIV_FAT, R_GIV_DATE, R_FAM_PLACE,
+    R_FAM_YEAR, R_FAM_DM, R_GIV_FAM, R_FAM_FAT, R_GIV_FAT, R_FAM_PLACE,
     R_GIV_YEAR_F1, /* given, year and the family name's first letter: typos in family */
     R_FAMDEL_YEAR, /* family code with one letter deleted, year, given's first letter */
+    R_FAM_YEAR0,   /* family and year alone: the given name differs from its first letter */
+    R_GIV_DM,      /* given, day and month: a typo in the family and the year off by one */
+    R_DATE,        /* the full birth date alone: any difference in the names */
+    R_INIT_PLACE,  /* the first letters of both names and the birthplace: typos
+                      in both names, the date missing or wrong */
     /* Probed in dedup only from records without a birth year (all records
      * are indexed): without a date the keys above fail, and these blocks
      * are too large to probe from every record. */
     R_GIV_FAMDEL,  /* given and the family code with one letter deleted (typos) */
     R_FAM_G1,      /* family and the given name's first letter (initials) */
+    R_FAM0,        /* family alone: an initial that is not the name's first letter */
     R_FAM_ONLY,    /* search only */
     NRULES
 };
 #define NBLOCK R_FAM_ONLY     /* rules used for duplicates: those before it */
-#define NODATE_RULE(r) ((r) == R_GIV_FAMDEL || (r) == R_FAM_G1)
+#define NODATE_RULE(r) ((r) == R_GIV_FAMDEL || (r) == R_FAM_G1 || (r) == R_FAM0)
+/* Rules with the birth year in the key. A record whose date lacks the day
+ * also probes them with the year one off (a year-only 1971 may be a
+ * 1972-03-05 elsewhere); two full dates one year apart meet through the
+ * day-and-month rules instead. */
+#define YEAR_RULE(r) ((r) == R_FAM_YEAR || (r) == R_GIV_YEAR_F1 || (r) == R_FAMDEL_YEAR)
 #define BLOCK_CAP 300         /* larger blocks are skipped in dedup */
+/* The cap per rule: twice as large for initials and place, whose blocks
+ * are many and even (no common name makes one huge). */
+#define RULE_CAP(r) ((r) == R_INIT_PLACE ? 2 * BLOCK_CAP : BLOCK_CAP)
+/* A record without a birth date probes the blocks of the name rules up to
+ * NODATE_CAP: such records are few, and hold too little to meet their
+ * duplicates through smaller blocks. */
+#define NODATE_CAP 3000
+#define NODATE_WIDE(r) ((r) == R_GIV_FAM || (r) == R_FAM_FAT || (r) == R_GIV_FAT ||       \
+                        (r) == R_FAM_PLACE || NODATE_RULE(r))
 
 #define SEARCH_CAP 200000     /* and in name search */
 
@@ -625,6 +649,13 @@ static uint64_t rule_key(const mrec_t *r, int rule, int swapped, char g1)
 
     if (swapped && (!r->bgiv || !r->bfam || r->bgiv == r->bfam))
         return 0;
+    if (rule == R_DATE) {
+        /* No names in it: one orientation is enough. */
+        if (swapped || !r->date.day)
+            return 0;
+        k = mix64((uint64_t)rule * 0x100000001ULL + (uint64_t)(r->date.year * 512 + r->date.month * 32 + r->date.day));
+        return k ? k : 1;
+    }
     switch (rule) {
     case R_FAM_YEAR:
         /* With the given name's first letter, which initials, typos and
@@ -656,11 +687,6 @@ static uint64_t rule_key(const mrec_t *r, int rule, int swapped, char g1)
             return 0;
         a = giv, b = ((uint64_t)r->bfat << 8) | (unsigned char)(swapped ? r->giv[0] : r->fam[0]);
         break;
-    case R_GIV_DATE:
-        if (!giv || !r->date.day)
-            return 0;
-        a = giv, b = (uint64_t)(r->date.year * 512 + r->date.month * 32 + r->date.day);
-        break;
     case R_FAM_PLACE:
         /* With the given name's first letter: a town holds many families
          * of one name. */
@@ -672,6 +698,30 @@ static uint64_t rule_key(const mrec_t *r, int rule, int swapped, char g1)
         if (!giv || !fam || !r->date.year)
             return 0;
         a = giv, b = (uint64_t)r->date.year * 256 + (unsigned char)(swapped ? r->giv[0] : r->fam[0]);
+        break;
+    case R_GIV_DM:
+        if (!giv || !r->date.day || !fam)
+            return 0;
+        a = giv, b = (uint64_t)(r->date.month * 32 + r->date.day);
+        break;
+    case R_FAM_YEAR0:
+        if (!fam || !r->date.year || !giv)
+            return 0;
+        a = fam, b = (uint64_t)r->date.year;
+        break;
+    case R_INIT_PLACE: {
+        char c[MATCH_KEYLEN];
+
+        if (!fam || !giv || !r->hplace || !coarse_str(swapped ? r->giv : r->fam, c, !swapped))
+            return 0;
+        a = ((uint64_t)(unsigned char)c[0] << 8) | (unsigned char)(swapped ? r->fam[0] : g1);
+        b = r->hplace;
+        break;
+    }
+    case R_FAM0:
+        if (!fam || !giv)
+            return 0;
+        a = fam, b = 0;
         break;
     case R_FAM_G1:
         if (!fam || !giv)
@@ -693,8 +743,24 @@ static uint64_t rule_key(const mrec_t *r, int rule, int swapped, char g1)
 #define MAXKEYS (MATCH_KEYLEN + 1)
 
 /* Keys of record r under rule: one for most rules, the deletion
- * neighbourhood of the family code for the *DEL rules (orientation as
- * written only). Returns the number written to out (MAXKEYS). */
+ * neighbourhood of the family code for the *DEL rules. Returns the number
+ * written to out (MAXKEYS). */
+static int rule_keys(const mrec_t *r, int rule, int swapped, uint64_t *out);
+
+/* Keys of r under a YEAR_RULE rule as if born yoff years later. */
+static int rule_keys_year(const mrec_t *r, int rule, int swapped, int yoff, uint64_t *out)
+{
+    mrec_t t;
+
+    if (!yoff)
+        return rule_keys(r, rule, swapped, out);
+    if (!YEAR_RULE(rule) || !r->date.year)
+        return 0;
+    t = *r;
+    t.date.year = (int16_t)(t.date.year + yoff);
+    return rule_keys(&t, rule, swapped, out);
+}
+
 static int rule_keys(const mrec_t *r, int rule, int swapped, uint64_t *out)
 {
     char c[MATCH_KEYLEN], d[MATCH_KEYLEN];
@@ -715,18 +781,25 @@ static int rule_keys(const mrec_t *r, int rule, int swapped, uint64_t *out)
         }
         return n;
     }
-    if (swapped || !r->fam[0])
-        return 0;
-    if (rule == R_GIV_FAMDEL) {
-        if (!r->bgiv)
+    {
+        /* In the swapped orientation the given name is read as the family
+         * name (and takes its typos). */
+        const char *fam = swapped ? r->giv : r->fam, *giv = swapped ? r->fam : r->giv;
+        uint32_t bgiv = swapped ? r->bfam : r->bgiv;
+
+        if (!fam[0] || !giv[0] || (swapped && (!fam[1] || r->bgiv == r->bfam)))
             return 0;
-        other = r->bgiv;
-    } else {
-        if (!r->date.year || !r->giv[0])
-            return 0;
-        other = (uint64_t)r->date.year * 256 + (unsigned char)r->giv[0];
+        if (rule == R_GIV_FAMDEL) {
+            if (!bgiv)
+                return 0;
+            other = bgiv;
+        } else {
+            if (!r->date.year)
+                return 0;
+            other = (uint64_t)r->date.year * 256 + (unsigned char)giv[0];
+        }
+        len = coarse_str(fam, c, 1);
     }
-    len = coarse_str(r->fam, c, 1);
     /* The code itself and each code with one letter deleted: two codes
      * one insertion, deletion or substitution apart share a key. */
     {
@@ -872,15 +945,15 @@ static int build_postings(match_index_t *ix)
     return 0;
 }
 
-/* Key shared by records a and b under rule (either orientation, never
- * swapped against swapped), or 0. */
-static uint64_t shared_key(const mrec_t *a, const mrec_t *b, int rule)
+/* Key shared by records a (its year moved by yoff) and b under rule
+ * (either orientation, never swapped against swapped), or 0. */
+static uint64_t shared_key_year(const mrec_t *a, const mrec_t *b, int rule, int yoff)
 {
     uint64_t ka[2][MAXKEYS], kb[2][MAXKEYS];
     int na[2], nb[2];
 
     for (int sw = 0; sw < 2; sw++) {
-        na[sw] = rule_keys(a, rule, sw, ka[sw]);
+        na[sw] = rule_keys_year(a, rule, sw, yoff, ka[sw]);
         nb[sw] = rule_keys(b, rule, sw, kb[sw]);
     }
     for (int sa = 0; sa < 2; sa++)
@@ -895,12 +968,37 @@ static uint64_t shared_key(const mrec_t *a, const mrec_t *b, int rule)
     return 0;
 }
 
+static uint64_t shared_key(const mrec_t *a, const mrec_t *b, int rule)
+{
+    return shared_key_year(a, b, rule, 0);
+}
+
 int match_is_candidate(const match_index_t *ix, size_t a, size_t b)
 {
+    const mrec_t *ra, *rb;
+
     if (a >= ix->n || b >= ix->n)
         return 0;
+    ra = &ix->recs[a];
+    rb = &ix->recs[b];
     for (int rule = 0; rule < NBLOCK; rule++) {
         uint64_t hit;
+
+        /* One year apart, one date without its day: the year rules meet
+         * them (see YEAR_RULE) in the other record's run. */
+        if (YEAR_RULE(rule) && ra->date.year && rb->date.year && (!ra->date.day || !rb->date.day) &&
+            (ra->date.year - rb->date.year == 1 || rb->date.year - ra->date.year == 1)) {
+            const mrec_t *x = ra->date.day ? rb : ra, *y = ra->date.day ? ra : rb;
+
+            /* x lacks the day and probes y's run with its year moved. */
+            hit = shared_key_year(x, y, rule, y->date.year - x->date.year);
+            if (hit) {
+                const slot_t *s = find_slot(ix, hit);
+
+                if (!s || s->len <= BLOCK_CAP)
+                    return 1;
+            }
+        }
 
         if (NODATE_RULE(rule) && ix->recs[a].date.year && ix->recs[b].date.year)
             continue;
@@ -909,7 +1007,9 @@ int match_is_candidate(const match_index_t *ix, size_t a, size_t b)
         if (hit) {
             const slot_t *s = find_slot(ix, hit);
 
-            if (!s || s->len <= BLOCK_CAP)
+            if (!s || s->len <= RULE_CAP(rule) ||
+                (s->len <= NODATE_CAP && NODATE_WIDE(rule) &&
+                 (!ix->recs[a].date.year || !ix->recs[b].date.year)))
                 return 1;
         }
     }
@@ -2044,10 +2144,19 @@ static int keep_pair(worker_t *wk, uint32_t lo, uint32_t hi, double w, double pr
     return 0;
 }
 
+/* How a record walks a run of postings: only the records after it (every
+ * record probes the run), or also the earlier ones that did not probe it. */
+enum walk {
+    WALK_AFTER,    /* the run's own key: every record in it probes it */
+    WALK_NODATE,   /* i has no date: meet the earlier records with a year (those
+                      without one probed the run themselves) */
+    WALK_YEAR_OFF  /* i's year moved by one: meet the earlier records with a full
+                      date (those without a day probed it themselves) */
+};
+
 /* Compare record i with the records of one run of postings. sw: i's key
- * was built swapped (so swapped entries do not count); nodate: a key probed
- * only by date-less records, which also meet earlier records. */
-static int probe_run(worker_t *wk, size_t i, const slot_t *sl, int sw, int nodate,
+ * was built swapped (so swapped entries do not count); walk: enum walk. */
+static int probe_run(worker_t *wk, size_t i, const slot_t *sl, int sw, int back,
                      double names_ub, double fat_ub, double wmin)
 {
     const match_index_t *ix = wk->ix;
@@ -2062,12 +2171,10 @@ static int probe_run(worker_t *wk, size_t i, const slot_t *sl, int sw, int nodat
         int swp;
 
         if (j <= i) {
-            /* A date-less record also meets earlier records that have a
-             * date (they do not probe these keys); a pair found twice is
-             * merged after the run. */
-            if (!nodate)
+            /* A pair found twice is merged after the run. */
+            if (back == WALK_AFTER)
                 break;
-            if (j == i || !ix->hot[j].date.year)
+            if (j == i || !ix->hot[j].date.year || (back == WALK_YEAR_OFF && !ix->hot[j].date.day))
                 continue;
             lo = j, hi = (uint32_t)i;
         }
@@ -2117,8 +2224,10 @@ static void *dedup_worker(void *p)
             if (a->removed)
                 continue;
             double names_ub = field_ub(ix, a, MATCH_F_FAMILY) + field_ub(ix, a, MATCH_F_GIVEN);
-            uint64_t keys[NBLOCK * 2 * MAXKEYS];
-            uint8_t flags[NBLOCK * 2 * MAXKEYS]; /* 1 swapped, 2 date-less rule */
+            uint64_t keys[NBLOCK * 2 * MAXKEYS * 2];
+            uint8_t flags[NBLOCK * 2 * MAXKEYS * 2]; /* 1 swapped, 2 date-less rule, 4 year
+                                                        moved, 8 NODATE_WIDE */
+            uint16_t cap[NBLOCK * 2 * MAXKEYS * 2];  /* RULE_CAP of the key's rule */
             int nk = 0;
 
             /* All keys first, their slots fetched ahead, then the runs. */
@@ -2127,21 +2236,39 @@ static void *dedup_worker(void *p)
                     int got = NODATE_RULE(rule) && a->date.year ? 0 : rule_keys(a, rule, sw, keys + nk);
 
                     for (int g = 0; g < got; g++) {
-                        flags[nk + g] = (uint8_t)(sw | (NODATE_RULE(rule) ? 2 : 0));
+                        flags[nk + g] = (uint8_t)(sw | (NODATE_RULE(rule) ? 2 : 0) |
+                                                  (NODATE_WIDE(rule) ? 8 : 0));
+                        cap[nk + g] = (uint16_t)RULE_CAP(rule);
                         __builtin_prefetch(&ix->slots[keys[nk + g] & (ix->nslots - 1)]);
                     }
                     nk += got;
                 }
+            if (a->date.year && !a->date.day)
+                for (int rule = 0; rule < NBLOCK; rule++)
+                    for (int sw = 0; YEAR_RULE(rule) && sw < 2; sw++)
+                        for (int yoff = -1; yoff <= 1; yoff += 2) {
+                            int got = rule_keys_year(a, rule, sw, yoff, keys + nk);
+
+                            for (int g = 0; g < got; g++) {
+                                flags[nk + g] = (uint8_t)(sw | 4);
+                                cap[nk + g] = (uint16_t)RULE_CAP(rule);
+                            }
+                            nk += got;
+                        }
             for (int k = 0; k < nk; k++) {
                 const slot_t *sl = find_slot(ix, keys[k]);
 
                 if (!sl)
                     continue;
-                if (sl->len > BLOCK_CAP) {
+                if (sl->len > (a->date.year || !(flags[k] & 8) ? cap[k] : NODATE_CAP)) {
                     wk->capped++;
                     continue;
                 }
-                if (probe_run(wk, i, sl, flags[k] & 1, flags[k] & 2, names_ub, fat_ub, wmin) != 0) {
+                if (probe_run(wk, i, sl, flags[k] & 1,
+                              flags[k] & 4                              ? WALK_YEAR_OFF
+                              : (flags[k] & 2) || sl->len > cap[k]    ? WALK_NODATE
+                                                                      : WALK_AFTER,
+                              names_ub, fat_ub, wmin) != 0) {
                     wk->failed = 1;
                     return NULL;
                 }

@@ -5,6 +5,7 @@
  * aliases and given-name equivalents. All names are generated.
  */
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -245,6 +246,169 @@ static void dedup_groups_the_fixture(void **state)
     match_index_free(ix);
 }
 
+static uint64_t next_rand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* A date in the way the demo writes them: a year alone one time in four. */
+static void demo_date(uint64_t *rng, int year, char *out, size_t cap)
+{
+    if (next_rand(rng) % 4 == 0) {
+        snprintf(out, cap, "%04d", year);
+    } else {
+        int mo = 1 + (int)(next_rand(rng) % 12);
+
+        snprintf(out, cap, "%04d-%02d-%02d", year, mo, 1 + (int)(next_rand(rng) % 28));
+    }
+}
+
+/* A registry like the demo: households of one surname (a few surnames
+ * common), children named after their father, and nobody registered
+ * twice. EM has no match class to learn there and once learnt an exact
+ * family name as evidence against (m 0, weight -6 with the name's
+ * frequency): agreement on a family name must never count against. */
+static void family_agreement_never_weighs_against(void **state)
+{
+    static const char *fam[] = {"Petrosyan", "Harutyunyan", "Sargsyan", "Hovhannisyan",
+                                "Khachatryan", "Grigoryan", "Gevorgyan", "Hakobyan", "Karapetyan",
+                                "Mkrtchyan", "Ghazaryan", "Stepanyan", "Avetisyan", "Babayan",
+                                "Hayrapetyan", "Martirosyan", "Poghosyan", "Nersisyan",
+                                "Simonyan", "Minasyan", "Manukyan", "Oskanyan", "Davtyan",
+                                "Avagyan", "Sahakyan", "Galstyan", "Tovmasyan", "Melikyan",
+                                "Arakelyan", "Abrahamyan"};
+    static const char *male[] = {"Aram", "Tigran", "Armen", "Arsen", "Ashot", "Artur", "Davit",
+                                 "Grigor", "Hakob", "Karen", "Levon", "Mher", "Narek", "Samvel",
+                                 "Suren", "Vardan"};
+    static const char *female[] = {"Anahit", "Hasmik", "Lusine", "Gayane", "Narine", "Armine",
+                                   "Ani", "Anna", "Lilit", "Mariam", "Gohar", "Seda", "Naira",
+                                   "Tatev"};
+    enum { HOUSEHOLDS = 600, MAXREC = HOUSEHOLDS * 6 };
+    static match_input_t in[MAXREC];
+    static char dates[MAXREC][16];
+    match_index_t *ix = match_index_new(ctx);
+    uint64_t rng = 88172645463325252ULL + 2;
+    size_t n = 0, checked = 0;
+
+    (void)state;
+    for (int h = 0; h < HOUSEHOLDS; h++) {
+        /* Skewed: the first surnames are far commoner. */
+        size_t f0 = (size_t)(next_rand(&rng) % 30), f = f0 * (size_t)(next_rand(&rng) % 30) / 30;
+        const char *head = male[next_rand(&rng) % 16], *used[4];
+        int year = 1940 + (int)(next_rand(&rng) % 50), nused = 0, kids;
+
+        in[n] = (match_input_t){NULL, head, fam[f], male[next_rand(&rng) % 16], dates[n], NULL, "M"};
+        demo_date(&rng, year, dates[n], sizeof dates[n]);
+        n++;
+        in[n] = (match_input_t){NULL, female[next_rand(&rng) % 14], fam[f], NULL, dates[n], NULL, "F"};
+        in[n].patronymic = male[next_rand(&rng) % 16];
+        demo_date(&rng, year + (int)(next_rand(&rng) % 5), dates[n], sizeof dates[n]);
+        n++;
+        kids = (int)(next_rand(&rng) % 4) + 1;
+        for (int k = 0; k < kids; k++) {
+            int boy = (int)(next_rand(&rng) % 2);
+            const char *g = boy ? male[next_rand(&rng) % 16] : female[next_rand(&rng) % 14];
+            int dup = !strcmp(g, head);
+
+            for (int u = 0; u < nused; u++)
+                dup |= !strcmp(g, used[u]);
+            if (dup)
+                continue;
+            used[nused++] = g;
+            in[n] = (match_input_t){NULL, g, fam[f], head, dates[n], NULL, boy ? "M" : "F"};
+            demo_date(&rng, year + 20 + (int)(next_rand(&rng) % 15), dates[n], sizeof dates[n]);
+            n++;
+        }
+    }
+    assert_true(n > 2000); /* enough for the model to be estimated */
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(match_index_add(ix, &in[i]), (long)i);
+    assert_int_equal(match_index_build(ix, 2), 0);
+    for (size_t i = 0; i + 1 < n; i++) {
+        match_hit_t hit;
+
+        assert_int_equal(match_index_pair(ix, i, i + 1, &hit), 0);
+        if (strcmp(hit.fields[MATCH_F_FAMILY].level, "exact") != 0)
+            continue;
+        assert_true(hit.fields[MATCH_F_FAMILY].weight >= 0);
+        checked++;
+    }
+    assert_true(checked > n / 2);
+    match_index_free(ix);
+}
+
+/* "Aram Ovanesian" typed given name first finds the Armenian spelling
+ * Հովհաննիսյան as well as the Russian Оганесян: the folded keys agree
+ * (Russian -es- for Armenian -is- before -yan), in either reading. */
+static void search_given_name_first_finds_every_script(void **state)
+{
+    static const match_input_t recs[] = {
+        {"ru", "Арам", "Оганесян", "Геворкович", "14.03.1971", NULL, "м"},
+        {"hy", "Արամ", "Հովհաննիսյան", "Գևորգի", "1971-03-14", NULL, "արական"},
+        {"other", "Aram", "Petrosyan", NULL, "1971", NULL, "M"},
+    };
+    match_index_t *ix = match_index_new(ctx);
+    match_searcher_t *s;
+    match_hit_t hits[5];
+    int n, seen_ru = 0, seen_hy = 0;
+
+    (void)state;
+    for (int i = 0; i < 3; i++)
+        match_index_add(ix, &recs[i]);
+    assert_int_equal(match_index_build(ix, 1), 0);
+    s = match_searcher_new(ix);
+    for (int order = 0; order < 2; order++) {
+        n = match_search(s, order ? "Ovanesian Aram" : "Aram Ovanesian", 5, hits);
+        seen_ru = seen_hy = 0;
+        for (int i = 0; i < n; i++) {
+            int ru = !strcmp(hits[i].id, "ru"), hy = !strcmp(hits[i].id, "hy");
+
+            if (ru || hy) {
+                assert_string_equal(hits[i].fields[MATCH_F_FAMILY].level, "exact");
+                assert_string_equal(hits[i].fields[MATCH_F_GIVEN].level, "exact");
+                assert_true(i < 2); /* both above the other Aram */
+            }
+            seen_ru |= ru;
+            seen_hy |= hy;
+        }
+        assert_true(seen_ru && seen_hy);
+        assert_true(hits[0].weight == hits[1].weight);
+    }
+    match_searcher_free(s);
+    match_index_free(ix);
+}
+
+/* A year-only record meets a full date one year off; two records of one
+ * initial do not agree on the given name as if it were a name. */
+static void blocking_tolerates_year_and_initials(void **state)
+{
+    static const match_input_t recs[] = {
+        {"a", "Tigran", "Sahakyan", NULL, "1971", NULL, NULL},
+        {"b", "Tigran", "Sahakyan", NULL, "1972-03-05", NULL, NULL},
+        {"c", "A.", "Kirakosyan", NULL, "1980-01-01", NULL, NULL},
+        {"d", "A.", "Kirakosyan", NULL, "1980-01-01", NULL, NULL},
+        {"e", "Hasmik", "Zakaryan", NULL, "1990-07-07", "Goris", "F"},
+        {"f", "H.", "Zakarian", NULL, "1990-07-07", NULL, "F"},
+    };
+    match_index_t *ix = match_index_new(ctx);
+    match_hit_t h;
+
+    (void)state;
+    for (int i = 0; i < 6; i++)
+        match_index_add(ix, &recs[i]);
+    assert_int_equal(match_index_build(ix, 1), 0);
+    assert_true(match_is_candidate(ix, 0, 1));
+    assert_true(match_is_candidate(ix, 4, 5));
+    assert_int_equal(match_index_pair(ix, 2, 3, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "initial");
+    assert_int_equal(match_index_pair(ix, 0, 1, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_BIRTH].level, "one-year-apart");
+    match_index_free(ix);
+}
+
 /* Pattern counts drawn exactly from a known model; EM from a poor start
  * must find it again. */
 static void em_converges_on_fixture(void **state)
@@ -304,6 +468,9 @@ int main(void)
         cmocka_unit_test(clustering_refuses_weak_bridge),
         cmocka_unit_test(dedup_groups_the_fixture),
         cmocka_unit_test(em_converges_on_fixture),
+        cmocka_unit_test(family_agreement_never_weighs_against),
+        cmocka_unit_test(search_given_name_first_finds_every_script),
+        cmocka_unit_test(blocking_tolerates_year_and_initials),
     };
     return cmocka_run_group_tests_name("match::index", tests, setup, teardown);
 }
