@@ -1,0 +1,610 @@
+/*
+ * diag.c - diagnostics of the matching engine on labelled records (a tool
+ * for tuning, not part of the product). It compiles the engine's index.c
+ * into itself to see its blocking keys and levels.
+ *
+ *   match_diag blocking FILE.csv [SHOW]   true pairs that blocking misses:
+ *                                         counted by cause, SHOW examples
+ *   match_diag errors FILE.csv P [SHOW]   false and missed pairs at
+ *                                         probability P, counted by pattern
+ *
+ * FILE.csv has the columns of gen.py (with the truth column "person").
+ */
+#include "../../src/cli/cmd_match.c"
+#include "../../src/match/index.c"
+
+static const char *rule_names[] = {
+    "fam+year", "fam+dm", "giv+fam", "fam+fat", "giv+fat", "fam+place",
+    "giv+year+f1", "famdel+year", "fam+year0", "giv+dm", "date", "init+place", "giv+famdel", "fam+g1",
+    "fam0", "fam-only", "r15", "r16", "r17", "r18", "r19", "r20",
+};
+
+static match_index_t *load_index(const char *file, table_t *t, int threads)
+{
+    const char *err = NULL;
+    match_ctx_t *ctx = match_ctx_new();
+    match_index_t *ix = match_index_new(ctx);
+    match_input_t *in;
+
+    t->want[C_TRUTH] = "person";
+    if (load(file, t, &err) != 0 || t->colidx[C_TRUTH] < 0) {
+        fprintf(stderr, "%s: %s\n", file, err ? err : "no truth column (person)");
+        exit(1);
+    }
+    in = malloc(t->rows * sizeof *in);
+    for (size_t r = 0; r < t->rows; r++)
+        in[r] = (match_input_t){cell(t, r, C_ID), cell(t, r, C_GIVEN), cell(t, r, C_FAMILY),
+                                cell(t, r, C_PATRONYMIC), cell(t, r, C_BIRTH_DATE),
+                                cell(t, r, C_BIRTH_PLACE), cell(t, r, C_SEX)};
+    match_index_add_many(ix, in, t->rows, threads);
+    free(in);
+    match_index_build(ix, threads);
+    return ix;
+}
+
+static const char *s0(const char *s)
+{
+    return s ? s : "";
+}
+
+static void show_rec(const table_t *t, const match_index_t *ix, size_t r)
+{
+    const mrec_t *p = &ix->recs[r];
+    char cf[MATCH_KEYLEN] = "", cg[MATCH_KEYLEN] = "";
+
+    coarse_str(p->fam, cf, 1);
+    coarse_str(p->giv, cg, 0);
+    printf("   %s | %s | %s | %s | %s | %s   [fam %s/%s giv %s/%s fat %s %d-%d-%d]\n",
+           s0(cell(t, r, C_GIVEN)), s0(cell(t, r, C_FAMILY)), s0(cell(t, r, C_PATRONYMIC)),
+           s0(cell(t, r, C_BIRTH_DATE)), s0(cell(t, r, C_BIRTH_PLACE)), s0(cell(t, r, C_SEX)),
+           p->fam, cf, p->giv, cg, p->fat, p->date.year, p->date.month, p->date.day);
+}
+
+typedef struct tpair {
+    uint32_t a, b;
+} tpair_t;
+
+/* Every true pair (a < b). */
+static tpair_t *true_pairs(const table_t *t, size_t *np)
+{
+    truthrow_t *tr = malloc(t->rows * sizeof *tr);
+    tpair_t *out = NULL;
+    size_t n = 0, cap = 0;
+
+    for (size_t r = 0; r < t->rows; r++)
+        tr[r] = (truthrow_t){s0(cell(t, r, C_TRUTH)), (uint32_t)r};
+    qsort(tr, t->rows, sizeof *tr, by_person);
+    for (size_t i = 0, j; i < t->rows; i = j) {
+        for (j = i; j < t->rows && !strcmp(tr[j].person, tr[i].person); j++)
+            ;
+        for (size_t a = i; a < j; a++)
+            for (size_t b = a + 1; b < j; b++) {
+                if (n == cap) {
+                    cap = cap ? cap * 2 : 65536;
+                    out = realloc(out, cap * sizeof *out);
+                }
+                out[n++] = (tpair_t){tr[a].row, tr[b].row};
+            }
+    }
+    free(tr);
+    *np = n;
+    return out;
+}
+
+static int run_blocking(const char *file, size_t show)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    size_t np, cand = 0, capped = 0, nokey = 0, shown = 0;
+    size_t by_rule_capped[NRULES] = {0}, unique[NRULES] = {0}, found_by[NRULES] = {0};
+    double cost[NRULES] = {0};
+    size_t ccause[4] = {0}, ccause_hist[4] = {0}, ccause_hist_max = SIZE_MAX;
+    size_t cause[8] = {0};
+    static const char *cause_names[8] = {"a date missing", "family code differs",
+                                         "given code differs", "names swapped",
+                                         "given initial", "year differs", "", ""};
+    tpair_t *tp = true_pairs(&t, &np);
+
+    for (size_t i = 0; i < np; i++) {
+        const mrec_t *a = &ix->recs[tp[i].a], *b = &ix->recs[tp[i].b];
+        int any = 0;
+        size_t minblock = SIZE_MAX;
+        int minrule = -1;
+
+        if (match_is_candidate(ix, tp[i].a, tp[i].b)) {
+            int only = -1, nr = 0;
+
+            cand++;
+            for (int rule = 0; rule < NBLOCK; rule++) {
+                uint64_t k;
+                const slot_t *s;
+
+                if (NODATE_RULE(rule) && a->date.year && b->date.year)
+                    continue;
+                k = shared_key(a, b, rule);
+                if (k && (!(s = find_slot(ix, k)) || s->len <= RULE_CAP(rule) ||
+                          (s->len <= NODATE_CAP && NODATE_WIDE(rule) && (!a->date.year || !b->date.year)))) {
+                    only = rule;
+                    nr++;
+                    found_by[rule]++;
+                }
+            }
+            if (nr == 1)
+                unique[only]++;
+            continue;
+        }
+        for (int rule = 0; rule < NBLOCK; rule++) {
+            uint64_t k;
+
+            if (NODATE_RULE(rule) && a->date.year && b->date.year)
+                continue;
+            k = shared_key(a, b, rule);
+            if (k) {
+                const slot_t *s = find_slot(ix, k);
+
+                any = 1;
+                if (s && s->len < minblock) {
+                    minblock = s->len;
+                    minrule = rule;
+                }
+            }
+        }
+        if (any) {
+            capped++;
+            if (minrule >= 0)
+                by_rule_capped[minrule]++;
+            ccause[0] += !a->date.year || !b->date.year;
+            ccause[1] += a->date.year && b->date.year && abs(a->date.year - b->date.year) > 1;
+            ccause[2] += a->date.year && b->date.year && abs(a->date.year - b->date.year) <= 1;
+            ccause[3] += !a->fat[0] || !b->fat[0];
+            if (minblock < ccause_hist_max)
+                ccause_hist[minblock < 1000 ? 0 : minblock < 3000 ? 1 : minblock < 10000 ? 2 : 3]++;
+        } else {
+            int8_t lv[MATCH_NFIELDS];
+            int sw;
+
+            nokey++;
+            score(ix, a, b, lv, &sw, NULL);
+            cause[0] += !a->date.year || !b->date.year;
+            cause[1] += a->bfam != b->bfam && !sw;
+            cause[2] += a->bgiv != b->bgiv && !sw;
+            cause[3] += sw;
+            cause[4] += !a->giv[1] || !b->giv[1];
+            cause[5] += a->date.year && b->date.year && a->date.year != b->date.year;
+            if (shown < show) {
+                match_hit_t h;
+                buf_t ex = BUF_INIT;
+
+                match_index_pair(ix, tp[i].a, tp[i].b, &h);
+                match_explain(&h, &ex);
+                printf("NOKEY p=%.3f %s\n", h.prob, buf_str(&ex));
+                show_rec(&t, ix, tp[i].a);
+                show_rec(&t, ix, tp[i].b);
+                buf_free(&ex);
+                shown++;
+            }
+        }
+    }
+    printf("%zu records, %zu true pairs: %zu candidates (%.4f), %zu only in capped blocks, "
+           "%zu share no key\n", t.rows, np, cand, (double)cand / (double)np, capped, nokey);
+    /* Pairs each rule's blocks hold (within the cap). */
+    for (size_t sl = 0; sl < ix->nslots; sl++) {
+        const slot_t *s = &ix->slots[sl];
+
+        if (s->key && s->len > 1 && s->len <= BLOCK_CAP) {
+            int rule = -1;
+            const mrec_t *r = &ix->recs[ix->post[s->start] & 0x7fffffffu];
+            int sw = !!(ix->post[s->start] & 0x80000000u);
+
+            for (int ru = 0; ru < NRULES && rule < 0; ru++) {
+                uint64_t k[MAXKEYS];
+                int nk = rule_keys(r, ru, sw, k);
+
+                for (int j = 0; j < nk; j++)
+                    if (k[j] == s->key)
+                        rule = ru;
+            }
+            if (rule >= 0)
+                cost[rule] += (double)s->len * (double)(s->len - 1) / 2;
+        }
+    }
+    printf("per rule: pairs in blocks within the cap (millions) / true pairs found / found by it alone\n");
+    for (int r = 0; r < NRULES; r++)
+        printf("  %-12s %8.1f %8zu %6zu\n", rule_names[r], cost[r] / 1e6, found_by[r], unique[r]);
+    printf("capped, by the rule of the smallest shared block:");
+    for (int r = 0; r < NRULES; r++)
+        if (by_rule_capped[r])
+            printf(" %s %zu", rule_names[r], by_rule_capped[r]);
+    printf("\ncapped: a date missing %zu, years further apart %zu, years within one %zu, "
+           "a father missing %zu; smallest block <1000 %zu, <3000 %zu, <10000 %zu, more %zu",
+           ccause[0], ccause[1], ccause[2], ccause[3], ccause_hist[0], ccause_hist[1],
+           ccause_hist[2], ccause_hist[3]);
+    printf("\nno key, with:");
+    for (int c = 0; c < 6; c++)
+        printf(" %s %zu;", cause_names[c], cause[c]);
+    printf("\n");
+    free(tp);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
+/* Pattern of levels as a short string, e.g. "F0 G0 P- B3 S0 L-". */
+static void pattern_str(const int8_t lv[MATCH_NFIELDS], int sw, char *out)
+{
+    static const char f[] = "FGPBSL";
+    char *p = out;
+
+    for (int i = 0; i < MATCH_NFIELDS; i++) {
+        *p++ = f[i];
+        *p++ = lv[i] < 0 ? '-' : (char)('0' + lv[i]);
+        *p++ = ' ';
+    }
+    *p++ = sw ? 'x' : ' ';
+    *p = 0;
+}
+
+typedef struct patcount {
+    char pat[24];
+    size_t fp, fn, tp;
+} patcount_t;
+
+static patcount_t pats[4096];
+static size_t npats;
+
+static patcount_t *pat_get(const char *s)
+{
+    for (size_t i = 0; i < npats; i++)
+        if (!strcmp(pats[i].pat, s))
+            return &pats[i];
+    if (npats == 4096)
+        return &pats[4095];
+    memset(&pats[npats], 0, sizeof pats[npats]);
+    strcpy(pats[npats].pat, s);
+    return &pats[npats++];
+}
+
+static int by_errors(const void *x, const void *y)
+{
+    const patcount_t *a = x, *b = y;
+    size_t ea = a->fp + a->fn, eb = b->fp + b->fn;
+
+    return (ea < eb) - (ea > eb);
+}
+
+static int run_errors(const char *file, double p, size_t show)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    match_pair_t *pairs;
+    size_t npairs, np, shown_fp = 0, shown_fn = 0, fp = 0, fn = 0, tpc = 0;
+    match_stats_t st;
+    tpair_t *tp = true_pairs(&t, &np);
+    size_t fn_hist[5][4] = {{0}}, cal[10][2] = {{0}}, near_fp = 0, near_fp_g = 0;
+
+    {
+        const match_model_t *m = match_index_model(ix);
+
+        printf("model: lambda %.3g, EM iterations %d\n", m->lambda, m->em_iterations);
+        for (int f = 0; f < MATCH_NFIELDS; f++) {
+            printf("  %-7s", field_names[f]);
+            for (int l = 0; l < m->nlevels[f]; l++)
+                printf(" [m %.4f u %.5f w %+.1f]", m->m[f][l], m->u[f][l], ix->w[f][l]);
+            printf("\n");
+        }
+    }
+    for (int b = 0; b < FAM_BANDS; b++) {
+        if (!ix->ucond_ok[b])
+            continue;
+        printf("  band %d (same family name):", b);
+        for (int f = MATCH_F_FATHER; f < MATCH_NFIELDS; f++) {
+            if (!FAMILY_DEPENDENT(f))
+                continue;
+            printf(" %s", field_names[f]);
+            for (int l = 0; l < nlevels[f]; l++)
+                printf(" %.3f/%+.1f", ix->ucond[b][f][l], ix->wcond[b][f][l]);
+        }
+        printf("\n");
+    }
+    match_dedup(ix, p, 2, NULL, NULL, &pairs, &npairs, &st);
+    for (size_t i = 0; i < npairs; i++) {
+        int8_t lv[MATCH_NFIELDS];
+        int sw, same = !strcmp(s0(cell(&t, pairs[i].a, C_TRUTH)), s0(cell(&t, pairs[i].b, C_TRUTH)));
+        char ps[24];
+
+        score(ix, &ix->recs[pairs[i].a], &ix->recs[pairs[i].b], lv, &sw, NULL);
+        pattern_str(lv, sw, ps);
+        {
+            int bin = (int)(pairs[i].prob * 10);
+
+            bin = bin > 9 ? 9 : bin;
+            cal[bin][same]++;
+        }
+        if (same) {
+            pat_get(ps)->tp++;
+            tpc++;
+            continue;
+        }
+        pat_get(ps)->fp++;
+        fp++;
+        {
+            long pa = atol(s0(cell(&t, pairs[i].a, C_TRUTH)) + 1), pb = atol(s0(cell(&t, pairs[i].b, C_TRUTH)) + 1);
+
+            near_fp += labs(pa - pb) <= 3 && ix->recs[pairs[i].a].hfat && ix->recs[pairs[i].a].hfat == ix->recs[pairs[i].b].hfat;
+            near_fp_g += labs(pa - pb) <= 3 && lv[MATCH_F_GIVEN] == 0;
+        }
+        if (shown_fp < show) {
+            match_hit_t h;
+            buf_t ex = BUF_INIT;
+
+            match_index_pair(ix, pairs[i].a, pairs[i].b, &h);
+            match_explain(&h, &ex);
+            printf("FP p=%.3f %s\n", h.prob, buf_str(&ex));
+            show_rec(&t, ix, pairs[i].a);
+            show_rec(&t, ix, pairs[i].b);
+            buf_free(&ex);
+            shown_fp++;
+        }
+    }
+    for (size_t i = 0; i < np; i++) {
+        match_hit_t h;
+        int8_t lv[MATCH_NFIELDS];
+        int sw;
+        char ps[24];
+
+        match_index_pair(ix, tp[i].a, tp[i].b, &h);
+        if (h.prob >= p)
+            continue;
+        score(ix, &ix->recs[tp[i].a], &ix->recs[tp[i].b], lv, &sw, NULL);
+        pattern_str(lv, sw, ps);
+        pat_get(ps)->fn++;
+        fn++;
+        {
+            uint32_t c = tf_get(&ix->tf_name, ix->recs[tp[i].a].tfam);
+            int cb = c < 10 ? 0 : c < 100 ? 1 : c < 1000 ? 2 : c < 10000 ? 3 : 4;
+            int pb = h.prob < 0.01 ? 0 : h.prob < 0.1 ? 1 : h.prob < 0.3 ? 2 : 3;
+
+            fn_hist[cb][pb]++;
+        }
+        if (shown_fn < show) {
+            buf_t ex = BUF_INIT;
+
+            match_explain(&h, &ex);
+            printf("FN p=%.3f %s\n", h.prob, buf_str(&ex));
+            show_rec(&t, ix, tp[i].a);
+            show_rec(&t, ix, tp[i].b);
+            buf_free(&ex);
+            shown_fn++;
+        }
+    }
+    qsort(pats, npats, sizeof *pats, by_errors);
+    printf("calibration (probability bin: pairs, share true):");
+    for (int b = 0; b < 10; b++)
+        if (cal[b][0] + cal[b][1])
+            printf(" %.1f: %zu %.3f;", b / 10.0, cal[b][0] + cal[b][1],
+                   (double)cal[b][1] / (double)(cal[b][0] + cal[b][1]));
+    printf("\n");
+    printf("missed pairs by family-name count (rows <10 <100 <1000 <10000 more) and "
+           "probability (columns <0.01 <0.1 <0.3 <p):\n");
+    for (int cb = 0; cb < 5; cb++)
+        printf("  %8zu %8zu %8zu %8zu\n", fn_hist[cb][0], fn_hist[cb][1], fn_hist[cb][2],
+               fn_hist[cb][3]);
+    printf("at p >= %.2f: %zu true positives, %zu false positives, %zu missed (scored below)\n",
+           p, tpc, fp, fn);
+    printf("false positives between persons generated within 3 of each other (siblings, mostly): "
+           "%zu with the same father, %zu with the same given name\n", near_fp, near_fp_g);
+    printf("pattern (F family G given P father B birth S sex L place; x swapped): fp fn tp\n");
+    for (size_t i = 0; i < npats && i < 40; i++)
+        printf("  %s  %6zu %6zu %6zu\n", pats[i].pat, pats[i].fp, pats[i].fn, pats[i].tp);
+    free(pairs);
+    free(tp);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
+/* For a sample of the true pairs scored below p, count the records of
+ * other persons that look at least as much like record a as b does (no
+ * field weighs less): with k of them, no classifier that ranks by the
+ * fields can take (a, b) without also taking k false pairs. */
+static int run_oracle(const char *file, double p, size_t every)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    size_t np, sampled = 0, hist[6] = {0}, shown = 0;
+    tpair_t *tp = true_pairs(&t, &np);
+
+    for (size_t i = 0; i < np; i += every) {
+        match_hit_t h;
+        size_t k = 0;
+        const char *pa = cell(&t, tp[i].a, C_TRUTH);
+
+        match_index_pair(ix, tp[i].a, tp[i].b, &h);
+        if (h.prob >= p)
+            continue;
+        sampled++;
+        for (int side = 0; side < 2; side++) {
+            uint32_t ra = side ? tp[i].b : tp[i].a, rb = side ? tp[i].a : tp[i].b;
+            const mrec_t *a = &ix->recs[ra];
+            double fb[MATCH_NFIELDS];
+            int8_t lv[MATCH_NFIELDS];
+            int sw;
+
+            score(ix, a, &ix->recs[rb], lv, &sw, fb);
+            for (int orient = 0; orient < 2 && k < 100; orient++) {
+                uint64_t key[MAXKEYS];
+                int nk = rule_keys(a, R_FAM_ONLY, orient, key);
+
+                for (int j = 0; j < nk && k < 100; j++) {
+                    const slot_t *sl = find_slot(ix, key[j]);
+
+                    if (!sl)
+                        continue;
+                    for (uint32_t e = 0; e < sl->len && k < 100; e++) {
+                        uint32_t c = ix->post[sl->start + e] & 0x7fffffffu;
+                        double fc[MATCH_NFIELDS];
+                        int ok = 1;
+
+                        if (c == ra || !strcmp(s0(cell(&t, c, C_TRUTH)), pa))
+                            continue;
+                        score(ix, a, &ix->recs[c], lv, &sw, fc);
+                        for (int f = 0; f < MATCH_NFIELDS && ok; f++)
+                            ok = fc[f] >= fb[f] - 1e-9;
+                        k += ok;
+                    }
+                }
+            }
+        }
+        if (k == 0 && shown < 40) {
+            buf_t ex = BUF_INIT;
+
+            match_explain(&h, &ex);
+            printf("UNDOMINATED p=%.3f %s\n", h.prob, buf_str(&ex));
+            show_rec(&t, ix, tp[i].a);
+            show_rec(&t, ix, tp[i].b);
+            buf_free(&ex);
+            shown++;
+        }
+        hist[k == 0 ? 0 : k == 1 ? 1 : k <= 3 ? 2 : k <= 10 ? 3 : k < 100 ? 4 : 5]++;
+    }
+    printf("%zu missed pairs sampled (1 in %zu); records of other persons at least as "
+           "similar: 0: %zu, 1: %zu, 2-3: %zu, 4-10: %zu, 11-99: %zu, 100+: %zu\n", sampled, every,
+           hist[0], hist[1], hist[2], hist[3], hist[4], hist[5]);
+    free(tp);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
+/* Atoms of a blocking key: parts two records can agree on. */
+enum atom { A_FC, A_GC, A_G1, A_F1, A_Y, A_DM, A_P, A_L, NATOMS };
+static const char *atom_names[NATOMS] = {"fam", "giv", "g1", "f1", "year", "dm", "fat", "place"};
+
+/* Atom values of r (names read swapped or not); 0 = missing. */
+static void atoms(const mrec_t *r, int sw, uint64_t v[NATOMS])
+{
+    char c[MATCH_KEYLEN];
+    const char *fam = sw ? r->giv : r->fam;
+
+    v[A_FC] = sw ? r->bgiv : r->bfam;
+    v[A_GC] = sw ? r->bfam : r->bgiv;
+    v[A_G1] = (unsigned char)(sw ? r->fam[0] : r->giv[0]);
+    v[A_F1] = fam[0] && coarse_str(fam, c, !sw) ? (unsigned char)c[0] : 0;
+    v[A_Y] = (uint64_t)r->date.year;
+    v[A_DM] = r->date.day ? (uint64_t)(r->date.month * 32 + r->date.day) : 0;
+    v[A_P] = r->bfat;
+    v[A_L] = r->hplace;
+}
+
+static uint64_t atom_key(const uint64_t v[NATOMS], unsigned c)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+
+    for (int k = 0; k < NATOMS; k++)
+        if (c & (1u << k)) {
+            if (!v[k])
+                return 0;
+            h = mix64(h ^ (v[k] + (uint64_t)k * 0x1000193ULL));
+        }
+    return h ? h : 1;
+}
+
+/* For the true pairs that share no blocking key, which combinations of two
+ * or three atoms would make them candidates within BLOCK_CAP (NODATE_CAP
+ * for a date-less record), and what such a key would cost (pairs in its
+ * blocks up to BLOCK_CAP). */
+static int run_atoms(const char *file)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    size_t np, nmiss = 0;
+    tpair_t *tp = true_pairs(&t, &np), *miss = malloc(np * sizeof *miss);
+    const size_t cap = 1u << 23;
+    uint32_t *cnt = malloc(cap * sizeof *cnt);
+    struct { unsigned c; size_t cover; double cost; } res[1 << NATOMS];
+    size_t nres = 0;
+
+    for (size_t i = 0; i < np; i++)
+        if (!match_is_candidate(ix, tp[i].a, tp[i].b))
+            miss[nmiss++] = tp[i];
+    for (unsigned c = 1; c < (1u << NATOMS); c++) {
+        double cost = 0;
+        size_t cover = 0;
+
+        if (__builtin_popcount(c) < 2 || __builtin_popcount(c) > 3)
+            continue;
+        memset(cnt, 0, cap * sizeof *cnt);
+        for (size_t r = 0; r < ix->n; r++)
+            for (int sw = 0; sw < 2; sw++) {
+                uint64_t v[NATOMS], k;
+
+                if (sw && (!(c & ((1u << A_FC) | (1u << A_GC) | (1u << A_G1) | (1u << A_F1)))))
+                    continue;
+                atoms(&ix->recs[r], sw, v);
+                if ((k = atom_key(v, c)))
+                    cnt[k & (cap - 1)]++;
+            }
+        for (size_t k = 0; k < cap; k++)
+            if (cnt[k] <= BLOCK_CAP)
+                cost += (double)cnt[k] * (double)(cnt[k] - (cnt[k] > 0)) / 2;
+        for (size_t i = 0; i < nmiss; i++) {
+            const mrec_t *a = &ix->recs[miss[i].a], *b = &ix->recs[miss[i].b];
+            uint32_t lim = a->date.year && b->date.year ? BLOCK_CAP : NODATE_CAP;
+            int ok = 0;
+
+            for (int sa = 0; sa < 2 && !ok; sa++)
+                for (int sb = 0; sb < 2 && !ok; sb++) {
+                    uint64_t va[NATOMS], vb[NATOMS], ka, kb;
+
+                    if (sa && sb)
+                        continue;
+                    atoms(a, sa, va);
+                    atoms(b, sb, vb);
+                    ka = atom_key(va, c);
+                    kb = atom_key(vb, c);
+                    ok = ka && ka == kb && cnt[ka & (cap - 1)] <= lim;
+                }
+            cover += ok;
+        }
+        res[nres].c = c;
+        res[nres].cover = cover;
+        res[nres++].cost = cost;
+    }
+    for (size_t x = 0; x < nres; x++)
+        for (size_t y = x + 1; y < nres; y++)
+            if (res[y].cover > res[x].cover) {
+                __typeof__(res[0]) tmp = res[x];
+
+                res[x] = res[y];
+                res[y] = tmp;
+            }
+    printf("%zu true pairs are not candidates; keys of 2-3 atoms that would take them, within the caps:\n",
+           nmiss);
+    for (size_t x = 0; x < nres && x < 30; x++) {
+        printf("  %6zu ", res[x].cover);
+        for (int k = 0; k < NATOMS; k++)
+            if (res[x].c & (1u << k))
+                printf("+%s", atom_names[k]);
+        printf("   %.1fM pairs in its blocks within BLOCK_CAP\n", res[x].cost / 1e6);
+    }
+    free(cnt);
+    free(miss);
+    free(tp);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 3 && !strcmp(argv[1], "atoms"))
+        return run_atoms(argv[2]);
+    if (argc >= 4 && !strcmp(argv[1], "oracle"))
+        return run_oracle(argv[2], atof(argv[3]), argc > 4 ? (size_t)atol(argv[4]) : 10);
+    if (argc >= 3 && !strcmp(argv[1], "blocking"))
+        return run_blocking(argv[2], argc > 3 ? (size_t)atol(argv[3]) : 20);
+    if (argc >= 4 && !strcmp(argv[1], "errors"))
+        return run_errors(argv[2], atof(argv[3]), argc > 4 ? (size_t)atol(argv[4]) : 20);
+    fprintf(stderr, "usage: match_diag blocking FILE.csv [SHOW] | errors FILE.csv P [SHOW]\n");
+    return 2;
+}
