@@ -64,6 +64,9 @@ typedef struct mhot {
     match_date_t date;     /* as in mrec_t */
     char sex;              /* as in mrec_t */
     uint8_t removed;       /* as in mrec_t */
+    uint16_t ffam, fgiv;   /* 16-bit fingerprints of hfam, hgiv (0: missing) */
+    uint16_t ftfam, ftgiv; /* and of tfam, tgiv: equal names have equal ones,
+                              which is all the bound on the names needs */
 } mhot_t;
 
 #define G_FAM 1
@@ -232,6 +235,14 @@ static uint64_t hash64(const char *s)
 
 /* Exact agreement: the same equivalence group, or the same spelling (by
  * 64-bit hash: the 32-bit ones may collide in a million names). */
+/* 16-bit fingerprint of a 32-bit name hash; 0 only for a missing name. */
+static uint16_t fp16(uint32_t h)
+{
+    uint16_t f = (uint16_t)(h ^ (h >> 16));
+
+    return h && !f ? 1 : f;
+}
+
 static int same_name(uint32_t ha, uint32_t hb, int ga, int gb, uint64_t sa, uint64_t sb)
 {
     if (ha != hb)
@@ -1774,7 +1785,9 @@ int match_index_build(match_index_t *ix, int threads)
     for (size_t r = 0; r < ix->n; r++) {
         const mrec_t *p = &ix->recs[r];
 
-        ix->hot[r] = (mhot_t){p->hfat, p->hplace, p->place_id, p->date, p->sex, p->removed};
+        ix->hot[r] = (mhot_t){p->hfat,        p->hplace,     p->place_id,   p->date,
+                              p->sex,         p->removed,    fp16(p->hfam), fp16(p->hgiv),
+                              fp16(p->tfam),  fp16(p->tgiv)};
     }
     if (!ix->model_set) {
         set_weights(ix); /* EM's pair scoring needs some weights for swaps */
@@ -2077,28 +2090,38 @@ static double best_from(const match_index_t *ix, int f, int first)
     return ub;
 }
 
-/* Upper bound of the names' weight for the pair a, b: exact agreement is
- * known from the hashes; anything else is at most the best lower level,
- * in either reading (both weigh a's names by a's frequencies). */
-static double names_bound(const match_index_t *ix, const mrec_t *a, const mrec_t *b)
+/* What bounds the names' weight of the pairs of one probing record a. */
+typedef struct nbound {
+    double ub_fam, ub_giv;       /* field_ub: exact agreement, with frequencies */
+    double below_fam, below_giv; /* the best of the lower levels */
+    const mhot_t *a;             /* a's fingerprints */
+} nbound_t;
+
+static void nbound_init(const match_index_t *ix, const mrec_t *a, const mhot_t *ha, nbound_t *nb)
 {
+    nb->ub_fam = field_ub(ix, a, MATCH_F_FAMILY);
+    nb->ub_giv = field_ub(ix, a, MATCH_F_GIVEN);
+    nb->below_fam = best_from(ix, MATCH_F_FAMILY, 1);
+    nb->below_giv = best_from(ix, MATCH_F_GIVEN, 1);
+    nb->a = ha;
+}
+
+/* Upper bound of the names' weight for the pair a, b from b's hot fields:
+ * exact agreement is possible only where the fingerprints are equal;
+ * anything else is at most the best lower level, in either reading (both
+ * weigh a's names by a's frequencies). Reads no cold record. */
+static double names_bound(const nbound_t *nb, const mhot_t *b)
+{
+    const mhot_t *a = nb->a;
     double normal = 0, swapped = -1e9;
 
-    if (a->fam[0] && b->fam[0])
-        normal += same_name(a->hfam, b->hfam, a->grp & G_FAM, b->grp & G_FAM, a->sfam, b->sfam)
-                      ? field_ub(ix, a, MATCH_F_FAMILY)
-                      : best_from(ix, MATCH_F_FAMILY, 1);
-    if (a->giv[0] && b->giv[0])
-        normal += same_name(a->hgiv, b->hgiv, a->grp & G_GIV, b->grp & G_GIV, a->sgiv, b->sgiv)
-                      ? field_ub(ix, a, MATCH_F_GIVEN)
-                      : best_from(ix, MATCH_F_GIVEN, 1);
-    if (a->fam[0] && a->giv[0] && b->fam[0] && b->giv[0])
-        swapped = (same_name(a->tfam, b->tgiv, a->grp & G_TFAM, b->grp & G_TGIV, a->sfam, b->sgiv)
-                       ? field_ub(ix, a, MATCH_F_FAMILY)
-                       : best_from(ix, MATCH_F_FAMILY, 1)) +
-                  (same_name(a->tgiv, b->tfam, a->grp & G_TGIV, b->grp & G_TFAM, a->sgiv, b->sfam)
-                       ? field_ub(ix, a, MATCH_F_GIVEN)
-                       : best_from(ix, MATCH_F_GIVEN, 1));
+    if (a->ffam && b->ffam)
+        normal += a->ffam == b->ffam ? nb->ub_fam : nb->below_fam;
+    if (a->fgiv && b->fgiv)
+        normal += a->fgiv == b->fgiv ? nb->ub_giv : nb->below_giv;
+    if (a->ffam && a->fgiv && b->ffam && b->fgiv)
+        swapped = (a->ftfam == b->ftgiv ? nb->ub_fam : nb->below_fam) +
+                  (a->ftgiv == b->ftfam ? nb->ub_giv : nb->below_giv);
     return normal > swapped ? normal : swapped;
 }
 
@@ -2157,7 +2180,7 @@ enum walk {
 /* Compare record i with the records of one run of postings. sw: i's key
  * was built swapped (so swapped entries do not count); walk: enum walk. */
 static int probe_run(worker_t *wk, size_t i, const slot_t *sl, int sw, int back,
-                     double names_ub, double fat_ub, double wmin)
+                     const nbound_t *nb, double fat_ub, double wmin)
 {
     const match_index_t *ix = wk->ix;
     const uint32_t *run = ix->post + sl->start;
@@ -2189,9 +2212,9 @@ static int probe_run(worker_t *wk, size_t i, const slot_t *sl, int sw, int back,
         wk->stamp[j] = (uint32_t)(i + 1);
         wk->candidates++;
         rest = cheap_ub(ix, &ix->hot[i], &ix->hot[j], 0, fat_ub);
-        if (rest + names_ub < wmin)
+        if (rest + nb->ub_fam + nb->ub_giv < wmin)
             continue; /* cannot reach min_prob whatever the names */
-        if (rest + names_bound(ix, &ix->recs[i], &ix->recs[j]) < wmin)
+        if (rest + names_bound(nb, &ix->hot[j]) < wmin)
             continue; /* nor with the names as their hashes say */
         w = score(ix, &ix->recs[lo], &ix->recs[hi], lv, &swp, NULL);
         pr = prob_of(ix, w);
@@ -2223,13 +2246,14 @@ static void *dedup_worker(void *p)
 
             if (a->removed)
                 continue;
-            double names_ub = field_ub(ix, a, MATCH_F_FAMILY) + field_ub(ix, a, MATCH_F_GIVEN);
+            nbound_t nb;
             uint64_t keys[NBLOCK * 2 * MAXKEYS * 2];
             uint8_t flags[NBLOCK * 2 * MAXKEYS * 2]; /* 1 swapped, 2 date-less rule, 4 year
                                                         moved, 8 NODATE_WIDE */
             uint16_t cap[NBLOCK * 2 * MAXKEYS * 2];  /* RULE_CAP of the key's rule */
             int nk = 0;
 
+            nbound_init(ix, a, &ix->hot[i], &nb);
             /* All keys first, their slots fetched ahead, then the runs. */
             for (int rule = 0; rule < NBLOCK; rule++)
                 for (int sw = 0; sw < 2; sw++) {
@@ -2268,7 +2292,7 @@ static void *dedup_worker(void *p)
                               flags[k] & 4                              ? WALK_YEAR_OFF
                               : (flags[k] & 2) || sl->len > cap[k]    ? WALK_NODATE
                                                                       : WALK_AFTER,
-                              names_ub, fat_ub, wmin) != 0) {
+                              &nb, fat_ub, wmin) != 0) {
                     wk->failed = 1;
                     return NULL;
                 }
