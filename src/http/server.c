@@ -974,7 +974,7 @@ int http_serve(const http_config_t *cfg)
         s.workers[i].writes = i >= readers;
         s.workers[i].db = db_open(cfg->db_path, 0, err, sizeof err);
         if (s.workers[i].db && !s.workers[i].writes)
-            db_serve_reads(s.workers[i].db);
+            db_serve_reads(s.workers[i].db, readers);
         else if (s.workers[i].db)
             db_serve_writes(s.workers[i].db);
         s.workers[i].folder = text_folder_new();

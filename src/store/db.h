@@ -57,8 +57,8 @@ void db_rollback_to(sqlite3 *db);
  * 0, or -1 with err. Stop it before closing writer. */
 int db_checkpointer_start(sqlite3 *writer, const char *path, char *err, size_t errlen);
 void db_checkpointer_stop(sqlite3 *writer);
-/* Settings for a connection that serves many reads (the server's workers). */
-void db_serve_reads(sqlite3 *db);
+/* Settings for a connection that serves many reads, one of readers. */
+void db_serve_reads(sqlite3 *db, int readers);
 /* Settings for a connection that serves writes (they wait for the writer). */
 void db_serve_writes(sqlite3 *db);
 /* A read transaction: one snapshot and one read lock for several reads.
