@@ -256,7 +256,7 @@ static void sink_value(sink_t *k, const char *key, json_t *v)
         json_object_set_new_nocheck(k->obj, key, v); /* keys are our field names */
         return;
     }
-    jw_key(k->w, key);
+    jw_name(k->w, key);
     jw_value(k->w, v);
     json_decref(v);
 }
@@ -272,7 +272,7 @@ static void sink_text(sink_t *k, const char *key, sqlite3_stmt *st, int c)
         json_object_set_new_nocheck(k->obj, key, s ? json_stringn_nocheck(s, n) : json_null());
         return;
     }
-    jw_key(k->w, key);
+    jw_name(k->w, key);
     if (s)
         jw_string(k->w, s, n);
     else
@@ -285,7 +285,7 @@ static void sink_integer(sink_t *k, const char *key, long long v)
         json_object_set_new_nocheck(k->obj, key, json_integer(v));
         return;
     }
-    jw_key(k->w, key);
+    jw_name(k->w, key);
     jw_integer(k->w, v);
 }
 
@@ -295,7 +295,7 @@ static void sink_bool(sink_t *k, const char *key, int v)
         json_object_set_new_nocheck(k->obj, key, json_boolean(v));
         return;
     }
-    jw_key(k->w, key);
+    jw_name(k->w, key);
     jw_bool(k->w, v);
 }
 
@@ -310,7 +310,7 @@ static void sink_array(sink_t *k, const char *key, sqlite3_stmt *st, int c)
         sink_value(k, key, json_is_array(v) ? v : (json_decref(v), json_array()));
         return;
     }
-    jw_key(k->w, key); /* stored by us as JSON: copied as it is */
+    jw_name(k->w, key); /* stored by us as JSON: copied as it is */
     jw_raw(k->w, s, (size_t)sqlite3_column_bytes(st, c));
 }
 

@@ -208,6 +208,21 @@ void jw_key(jw_t *w, const char *key)
     w->keyed = 1;
 }
 
+void jw_name(jw_t *w, const char *name)
+{
+    size_t n = strlen(name);
+
+    separate(w);
+    if (room(w, n + 3) != 0)
+        return;
+    w->p[w->len++] = '"';
+    memcpy(w->p + w->len, name, n);
+    w->len += n;
+    w->p[w->len++] = '"';
+    w->p[w->len++] = ':';
+    w->keyed = 1;
+}
+
 void jw_string(jw_t *w, const char *s, size_t n)
 {
     separate(w);

@@ -37,6 +37,9 @@ void jw_open(jw_t *w, char bracket);
 void jw_close(jw_t *w, char bracket);
 /* The name of the next member of the open object. */
 void jw_key(jw_t *w, const char *key);
+/* The same for a name of our own that needs no escape (letters, digits and
+ * '_', as the record descriptors' field names): copied as it is. */
+void jw_name(jw_t *w, const char *name);
 /* Values. */
 void jw_string(jw_t *w, const char *s, size_t n);
 void jw_integer(jw_t *w, json_int_t v);

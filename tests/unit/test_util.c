@@ -266,6 +266,30 @@ static void json_out_matches_jansson(void **state)
     assert_int_equal(len, strlen(got));
     assert_null(strpbrk(got, "<>&"));
     assert_null(json_out(NULL, NULL));
+    {
+        /* Our own names go out unescaped, the same text as jw_key gives. */
+        jw_t a = JW_INIT, b = JW_INIT;
+        char *ta, *tb;
+
+        jw_open(&a, '{');
+        jw_open(&b, '{');
+        jw_name(&a, "given_name");
+        jw_key(&b, "given_name");
+        jw_string(&a, "Aram", 4);
+        jw_string(&b, "Aram", 4);
+        jw_name(&a, "birth_year");
+        jw_key(&b, "birth_year");
+        jw_integer(&a, 1971);
+        jw_integer(&b, 1971);
+        jw_close(&a, '{');
+        jw_close(&b, '{');
+        ta = jw_take(&a, NULL);
+        tb = jw_take(&b, NULL);
+        assert_string_equal(ta, "{\"given_name\":\"Aram\",\"birth_year\":1971}");
+        assert_string_equal(ta, tb);
+        free(ta);
+        free(tb);
+    }
     free(got);
     /* Stored text keeps every digit of a real, as jansson's default does. */
     free(want);
