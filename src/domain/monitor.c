@@ -209,15 +209,43 @@ static json_t *row_changes(const mstore_child_t *ch, json_t *before, json_t *aft
                      "fields", fields);
 }
 
+/* After a child row was written: touch its parent (a new version), read
+ * the row back, leave the trail (history and audit) and commit. The row,
+ * redacted for the caller, or NULL with err set (the caller rolls back). */
+static json_t *child_written(dom_ctx_t *c, const rec_entity_t *e, const mstore_child_t *ch, const char *uuid,
+                             long long parent, long long id, json_t *old, const char *verb, const char *now,
+                             dom_err_t *err)
+{
+    long long version = mstore_touch(c->db, e->table, parent, c->user_id, now);
+    json_t *row = mstore_child_get(c->db, ch, id), *changes = NULL;
+    char action[80], *names = NULL;
+
+    if (version >= 0 && row) {
+        snprintf(action, sizeof action, "%s.%s", ch->kind, verb);
+        changes = row_changes(ch, old, row, verb, &names);
+        if (mon_trail(c, e, parent, version, action, changes, uuid, names) == SQLITE_OK &&
+            dom_commit(c) == SQLITE_OK) {
+            mon_redact(c, ch->kind, ch->fields, ch->nfields, row);
+            free(names);
+            json_decref(changes);
+            return row;
+        }
+    }
+    dom_fail(err, DOM_INTERNAL, NULL, "the %s could not be stored", ch->kind);
+    free(names);
+    json_decref(changes);
+    json_decref(row);
+    return NULL;
+}
+
 json_t *mon_child_add(dom_ctx_t *c, const rec_entity_t *e, const mstore_child_t *ch, const char *uuid,
                       json_t *body, const char *const *extra, mon_check_fn check, mon_after_fn after,
                       dom_err_t *err)
 {
     rec_val_t *v = calloc((size_t)ch->nfields + 1, sizeof *v);
-    json_t *vb = NULL, *row = NULL, *changes = NULL;
-    char now[32], ruuid[40], *names = NULL, action[80];
-    long long parent, id, version;
-    int ok = 0;
+    json_t *vb = NULL, *row = NULL;
+    char now[32], ruuid[40];
+    long long parent, id;
 
     if (!v) {
         dom_fail(err, DOM_INTERNAL, NULL, "out of memory");
@@ -250,29 +278,10 @@ json_t *mon_child_add(dom_ctx_t *c, const rec_entity_t *e, const mstore_child_t 
     }
     if (after && after(c, parent, id, body, now, err) != 0)
         goto done;
-    version = mstore_touch(c->db, e->table, parent, c->user_id, now);
-    row = mstore_child_get(c->db, ch, id);
-    if (version < 0 || !row) {
-        dom_fail(err, DOM_INTERNAL, NULL, "the %s could not be stored", ch->kind);
-        goto done;
-    }
-    snprintf(action, sizeof action, "%s.add", ch->kind);
-    changes = row_changes(ch, NULL, row, "add", &names);
-    if (mon_trail(c, e, parent, version, action, changes, uuid, names) != SQLITE_OK ||
-        dom_commit(c) != SQLITE_OK) {
-        dom_fail(err, DOM_INTERNAL, NULL, "the %s could not be stored", ch->kind);
-        goto done;
-    }
-    ok = 1;
-    mon_redact(c, ch->kind, ch->fields, ch->nfields, row);
+    row = child_written(c, e, ch, uuid, parent, id, NULL, "add", now, err);
 done:
-    if (!ok) {
+    if (!row)
         dom_rollback(c);
-        json_decref(row);
-        row = NULL;
-    }
-    free(names);
-    json_decref(changes);
     json_decref(vb);
     vals_free(ch, v);
     return row;
@@ -282,10 +291,9 @@ json_t *mon_child_update(dom_ctx_t *c, const rec_entity_t *e, const mstore_child
                          const char *row_uuid, json_t *body, mon_check_fn check, dom_err_t *err)
 {
     rec_val_t *v = calloc((size_t)ch->nfields + 1, sizeof *v);
-    json_t *old = NULL, *row = NULL, *changes = NULL;
-    char now[32], *names = NULL, action[80];
-    long long parent, id = 0, version;
-    int ok = 0;
+    json_t *old = NULL, *row = NULL;
+    char now[32];
+    long long parent, id = 0;
 
     if (!v) {
         dom_fail(err, DOM_INTERNAL, NULL, "out of memory");
@@ -313,29 +321,10 @@ json_t *mon_child_update(dom_ctx_t *c, const rec_entity_t *e, const mstore_child
         dom_fail(err, DOM_INTERNAL, NULL, "the %s could not be stored", ch->kind);
         goto done;
     }
-    version = mstore_touch(c->db, e->table, parent, c->user_id, now);
-    row = mstore_child_get(c->db, ch, id);
-    if (version < 0 || !row) {
-        dom_fail(err, DOM_INTERNAL, NULL, "the %s could not be stored", ch->kind);
-        goto done;
-    }
-    snprintf(action, sizeof action, "%s.update", ch->kind);
-    changes = row_changes(ch, old, row, "update", &names);
-    if (mon_trail(c, e, parent, version, action, changes, uuid, names) != SQLITE_OK ||
-        dom_commit(c) != SQLITE_OK) {
-        dom_fail(err, DOM_INTERNAL, NULL, "the %s could not be stored", ch->kind);
-        goto done;
-    }
-    ok = 1;
-    mon_redact(c, ch->kind, ch->fields, ch->nfields, row);
+    row = child_written(c, e, ch, uuid, parent, id, old, "update", now, err);
 done:
-    if (!ok) {
+    if (!row)
         dom_rollback(c);
-        json_decref(row);
-        row = NULL;
-    }
-    free(names);
-    json_decref(changes);
     json_decref(old);
     vals_free(ch, v);
     return row;
