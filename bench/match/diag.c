@@ -7,6 +7,11 @@
  *                                         counted by cause, SHOW examples
  *   match_diag errors FILE.csv P [SHOW]   false and missed pairs at
  *                                         probability P, counted by pattern
+ *   match_diag splits FILE.csv P [SHOW]  true pairs at P that clustering
+ *                                         leaves apart, and why
+ *   match_diag ceiling FILE.csv [P]       the best precision, recall and F1
+ *                                         any matcher could reach on FILE
+ *                                         (see run_ceiling)
  *
  * FILE.csv has the columns of gen.py (with the truth column "person").
  */
@@ -595,8 +600,318 @@ static int run_atoms(const char *file)
     return 0;
 }
 
+/* True pairs at or above P whose records the clustering leaves apart: why
+ * the merge of their two clusters was refused (a veto, the mean, the size),
+ * and whether the clusters hold other persons. */
+static int run_splits(const char *file, double p, size_t show)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    match_pair_t *pairs;
+    size_t npairs, nsplit = 0, veto = 0, mean = 0, big = 0, impure = 0, shown = 0;
+    match_stats_t st;
+    uint32_t *cl = malloc(t.rows * sizeof *cl), *head, *nxt;
+
+    match_dedup(ix, p, 2, NULL, NULL, &pairs, &npairs, &st);
+    match_cluster(ix, pairs, npairs, p, cl);
+    head = malloc(t.rows * sizeof *head);
+    nxt = malloc(t.rows * sizeof *nxt);
+    for (size_t i = 0; i < t.rows; i++)
+        head[i] = UINT32_MAX;
+    for (size_t i = t.rows; i-- > 0;) {
+        nxt[i] = head[cl[i]];
+        head[cl[i]] = (uint32_t)i;
+    }
+    for (size_t i = 0; i < npairs; i++) {
+        uint32_t a = pairs[i].a, b = pairs[i].b;
+        double sumw = 0, sump = 0, minw = 1e9;
+        size_t cnt = 0, sa = 0, sb = 0;
+        int pure = 1;
+
+        if (pairs[i].prob < p || cl[a] == cl[b] ||
+            strcmp(s0(cell(&t, a, C_TRUTH)), s0(cell(&t, b, C_TRUTH))))
+            continue;
+        nsplit++;
+        for (uint32_t x = head[cl[a]]; x != UINT32_MAX; x = nxt[x]) {
+            sa++;
+            pure &= !strcmp(s0(cell(&t, x, C_TRUTH)), s0(cell(&t, a, C_TRUTH)));
+            for (uint32_t y = head[cl[b]]; y != UINT32_MAX; y = nxt[y]) {
+                int8_t lv[MATCH_NFIELDS];
+                int sw;
+                double w = score(ix, &ix->recs[x], &ix->recs[y], lv, &sw, NULL);
+
+                sumw += w;
+                sump += prob_of(ix, w);
+                minw = w < minw ? w : minw;
+                cnt++;
+            }
+        }
+        for (uint32_t y = head[cl[b]]; y != UINT32_MAX; y = nxt[y]) {
+            sb++;
+            pure &= !strcmp(s0(cell(&t, y, C_TRUTH)), s0(cell(&t, a, C_TRUTH)));
+        }
+        impure += !pure;
+        if (sa + sb > CLUSTER_MAX)
+            big++;
+        else if (minw < CONTRADICTION)
+            veto++;
+        else
+            mean++;
+        if (shown < show) {
+            printf("SPLIT %s sizes %zu+%zu, cross %zu: min w %.1f, mean w %.1f (p %.3f), mean p %.3f\n",
+                   pure ? "pure" : "impure", sa, sb, cnt, minw, sumw / (double)cnt,
+                   prob_of(ix, sumw / (double)cnt), sump / (double)cnt);
+            for (uint32_t x = head[cl[a]]; x != UINT32_MAX; x = nxt[x])
+                show_rec(&t, ix, x);
+            printf("   --\n");
+            for (uint32_t y = head[cl[b]]; y != UINT32_MAX; y = nxt[y])
+                show_rec(&t, ix, y);
+            shown++;
+        }
+    }
+    printf("%zu true pairs at p >= %.2f in different clusters: %zu by size, %zu by a veto, "
+           "%zu by the mean; %zu of them next to a cluster holding another person\n",
+           nsplit, p, big, veto, mean, impure);
+    free(head);
+    free(nxt);
+    free(cl);
+    free(pairs);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
+/* ---- The ceiling: what any matcher could reach on these records --------- */
+
+/* How alike two records are, field by field, as the weights of the levels
+ * their fields agree at (plain weights of the model, term frequencies for
+ * exact names; a missing value weighs 0). A weaker level never weighs more
+ * than a stronger one (set_weights), so these order the levels of a field
+ * by similarity; they leave out the engine's conditional weights among
+ * relatives, which rank pairs, not the likeness of two records. */
+static void alike_fields(const match_index_t *ix, const mrec_t *a, const mrec_t *b, int sw,
+                         const int8_t lv[MATCH_NFIELDS], double fw[MATCH_NFIELDS])
+{
+    for (int f = 0; f < MATCH_NFIELDS; f++) {
+        double w = lv[f] < 0 ? 0 : ix->w[f][lv[f]];
+
+        if ((f == MATCH_F_FAMILY || f == MATCH_F_GIVEN) && lv[f] == 0 && ix->tf_n >= 1000)
+            w = tf_weight(ix, f, f == MATCH_F_FAMILY ? a->tfam : a->tgiv);
+        (void)b;
+        (void)sw;
+        fw[f] = w;
+    }
+}
+
+/* The best reading (as written or names swapped) of a against b, by the
+ * sum of alike_fields. */
+static void alike(const match_index_t *ix, const mrec_t *a, const mrec_t *b, double fw[MATCH_NFIELDS])
+{
+    int8_t lv[MATCH_NFIELDS];
+    double f2[MATCH_NFIELDS], s1 = 0, s2 = 0;
+
+    levels(a, b, 0, lv);
+    alike_fields(ix, a, b, 0, lv, fw);
+    if (!a->fam[0] || !a->giv[0] || !b->fam[0] || !b->giv[0])
+        return;
+    levels(a, b, 1, lv);
+    alike_fields(ix, a, b, 1, lv, f2);
+    for (int f = 0; f < MATCH_NFIELDS; f++)
+        s1 += fw[f], s2 += f2[f];
+    if (s2 > s1)
+        memcpy(fw, f2, sizeof f2);
+}
+
+/* Is c at least as alike to a as b is, in every field, in either reading
+ * of c's names? The fields that need no names are checked first: they
+ * turn most records away cheaply. */
+static int dominates(const match_index_t *ix, const mrec_t *a, uint32_t ci,
+                     const double fb[MATCH_NFIELDS])
+{
+    int8_t lv[MATCH_NFIELDS];
+    double fc[MATCH_NFIELDS];
+    const mhot_t *hc = &ix->hot[ci];
+    const mrec_t *c = &ix->recs[ci];
+    int d = match_compare_dates(&a->date, &hc->date);
+    double wd = d == MATCH_DATE_MISSING ? 0 : ix->w[MATCH_F_BIRTH][d];
+
+    /* The hot record first: it turns most records away in one cache line. */
+    if (wd < fb[MATCH_F_BIRTH] - 1e-9)
+        return 0;
+    if ((!a->sex || !hc->sex ? 0 : ix->w[MATCH_F_SEX][a->sex == hc->sex ? 0 : 1]) <
+        fb[MATCH_F_SEX] - 1e-9)
+        return 0;
+    for (int sw = 0; sw < 2; sw++) {
+        int ok = 1;
+
+        if (sw && (!a->fam[0] || !a->giv[0] || !c->fam[0] || !c->giv[0]))
+            break;
+        levels(a, c, sw, lv);
+        alike_fields(ix, a, c, sw, lv, fc);
+        for (int f = 0; f < MATCH_NFIELDS && ok; f++)
+            ok = fc[f] >= fb[f] - 1e-9;
+        if (ok)
+            return 1;
+    }
+    return 0;
+}
+
+typedef struct ceil_job {
+    const match_index_t *ix;
+    const table_t *t;
+    const tpair_t *tp;
+    size_t np;
+    size_t *next;            /* shared work counter */
+    pthread_mutex_t *mu;     /* guards next */
+    uint8_t *k;              /* per true pair: other persons' records at least as alike, up to 2 */
+} ceil_job_t;
+
+/* Records of other persons at least as alike to one record of the pair as
+ * the other is (up to 2). Candidates come from the family-name blocks of
+ * both records in both readings (R_FAM_ONLY): a record of another family
+ * name is seldom as alike, and missing it can only raise the ceiling. */
+static int dominators(const match_index_t *ix, const table_t *t, uint32_t ra0, uint32_t rb0)
+{
+    const char *pa = cell(t, ra0, C_TRUTH);
+    uint32_t seen[2] = {UINT32_MAX, UINT32_MAX};
+    int k = 0;
+
+    for (int side = 0; side < 2 && k < 2; side++) {
+        uint32_t ra = side ? rb0 : ra0, rb = side ? ra0 : rb0;
+        const mrec_t *a = &ix->recs[ra];
+        double fb[MATCH_NFIELDS];
+
+        alike(ix, a, &ix->recs[rb], fb);
+        for (int orient = 0; orient < 2 && k < 2; orient++) {
+            uint64_t key[MAXKEYS];
+            int nk = rule_keys(a, R_FAM_ONLY, orient, key);
+
+            for (int j = 0; j < nk && k < 2; j++) {
+                const slot_t *sl = find_slot(ix, key[j]);
+
+                if (!sl)
+                    continue;
+                for (uint32_t e = 0; e < sl->len && k < 2; e++) {
+                    uint32_t c = ix->post[sl->start + e] & 0x7fffffffu;
+
+                    if (c == ra || c == rb || c == seen[0] || !dominates(ix, a, c, fb))
+                        continue;
+                    if (strcmp(s0(cell(t, c, C_TRUTH)), pa))
+                        seen[k++] = c;
+                }
+            }
+        }
+    }
+    return k;
+}
+
+static void *ceil_worker(void *p)
+{
+    ceil_job_t *j = p;
+
+    for (;;) {
+        size_t lo, hi;
+
+        pthread_mutex_lock(j->mu);
+        lo = *j->next;
+        *j->next = lo + 256 < j->np ? lo + 256 : j->np;
+        hi = *j->next;
+        pthread_mutex_unlock(j->mu);
+        if (lo >= hi)
+            return NULL;
+        for (size_t i = lo; i < hi; i++)
+            j->k[i] = (uint8_t)dominators(j->ix, j->t, j->tp[i].a, j->tp[i].b);
+    }
+}
+
+static void ceil_report(const char *what, double tp, double fp, double ntrue)
+{
+    double p = tp + fp > 0 ? tp / (tp + fp) : 0, r = tp / ntrue;
+
+    printf("  %-58s P %.4f R %.4f F1 %.4f\n", what, p, r, p + r > 0 ? 2 * p * r / (p + r) : 0);
+}
+
+/* The ceiling: a true pair whose two records are no more alike, in every
+ * field, than one of them is to a record of another person cannot be
+ * taken by any matcher that ranks pairs by their fields without taking
+ * that false pair too. Taking every other true pair and nothing else gives
+ * the best pair decisions; joining each person's records through those
+ * pairs (a cluster may hold a pair through a third record) gives the best
+ * clusters. Pairs with exactly one such rival can also be taken at the
+ * price of one false pair each, which raises F1 whenever it is below 1:
+ * that is the last, most generous figure. With P, also counts how the
+ * engine's pairs below P split. */
+static int run_ceiling(const char *file, double p)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    size_t np, next = 0, hist[3] = {0}, below[3] = {0};
+    tpair_t *tp = true_pairs(&t, &np);
+    uint8_t *k = calloc(np + 1, 1);
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    ceil_job_t job = {ix, &t, tp, np, &next, &mu, k};
+    pthread_t th;
+    uint32_t *parent = malloc(t.rows * sizeof *parent);
+    double t0 = now();
+    size_t ctp = 0;
+
+    pthread_create(&th, NULL, ceil_worker, &job);
+    ceil_worker(&job);
+    pthread_join(th, NULL);
+    for (size_t i = 0; i < t.rows; i++)
+        parent[i] = (uint32_t)i;
+    for (size_t i = 0; i < np; i++) {
+        hist[k[i]]++;
+        if (p > 0) {
+            match_hit_t h;
+
+            match_index_pair(ix, tp[i].a, tp[i].b, &h);
+            if (h.prob < p)
+                below[k[i]]++;
+        }
+        if (k[i] == 0) {
+            uint32_t ra = find_root(parent, tp[i].a), rb = find_root(parent, tp[i].b);
+
+            if (ra != rb)
+                parent[ra] = rb;
+        }
+    }
+    /* Pairs within the components, counted per component root: true pairs
+     * only join records of one person. */
+    {
+        uint32_t *sz = calloc(t.rows, sizeof *sz);
+
+        for (size_t i = 0; i < t.rows; i++)
+            sz[find_root(parent, (uint32_t)i)]++;
+        for (size_t i = 0; i < t.rows; i++)
+            ctp += (size_t)sz[i] * (sz[i] ? sz[i] - 1 : 0) / 2;
+        free(sz);
+    }
+    printf("%zu records, %zu true pairs (%.1f s): other persons' records at least as alike in "
+           "every field: none %zu, one %zu, two or more %zu\n", t.rows, np, now() - t0, hist[0],
+           hist[1], hist[2]);
+    if (p > 0)
+        printf("of the true pairs the engine scores below %.2f: none %zu, one %zu, two or more %zu\n",
+               p, below[0], below[1], below[2]);
+    printf("ceiling:\n");
+    ceil_report("pair decisions (the distinguishable pairs)", (double)hist[0], 0, (double)np);
+    ceil_report("clusters (joined through distinguishable pairs)", (double)ctp, 0, (double)np);
+    ceil_report("pair decisions, one-rival pairs taken with their rival", (double)(hist[0] + hist[1]),
+                (double)hist[1], (double)np);
+    free(parent);
+    free(k);
+    free(tp);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 4 && !strcmp(argv[1], "splits"))
+        return run_splits(argv[2], atof(argv[3]), argc > 4 ? (size_t)atol(argv[4]) : 10);
+    if (argc >= 3 && !strcmp(argv[1], "ceiling"))
+        return run_ceiling(argv[2], argc > 3 ? atof(argv[3]) : 0);
     if (argc >= 3 && !strcmp(argv[1], "atoms"))
         return run_atoms(argv[2]);
     if (argc >= 4 && !strcmp(argv[1], "oracle"))
@@ -605,6 +920,7 @@ int main(int argc, char **argv)
         return run_blocking(argv[2], argc > 3 ? (size_t)atol(argv[3]) : 20);
     if (argc >= 4 && !strcmp(argv[1], "errors"))
         return run_errors(argv[2], atof(argv[3]), argc > 4 ? (size_t)atol(argv[4]) : 20);
-    fprintf(stderr, "usage: match_diag blocking FILE.csv [SHOW] | errors FILE.csv P [SHOW]\n");
+    fprintf(stderr, "usage: match_diag blocking FILE.csv [SHOW] | errors FILE.csv P [SHOW] | "
+                    "ceiling FILE.csv [P] | oracle FILE.csv P [EVERY] | atoms FILE.csv\n");
     return 2;
 }
