@@ -56,6 +56,12 @@ typedef struct worker {
     long long      seen_own;   /* and this connection's sqlite3_total_changes64 */
 } worker_t;
 
+/* Writes have threads and database connections of their own (see below). */
+#define WRITERS 16
+
+/* A write's way through the write threads. */
+enum { DEFER_NO, DEFER_RUNNING, DEFER_ANSWERED };
+
 typedef struct server {
     const http_config_t *cfg;
     int                  tls;     /* serving HTTPS */
@@ -65,6 +71,14 @@ typedef struct server {
     worker_t           **idle[2]; /* stacks of idle readers [0] and writers [1] */
     int                  nworkers, nidle[2];
     struct route_shape  *shapes;  /* per route of cfg->routes, in order */
+    /* Writes waiting for a write thread (see "writes off the network threads") */
+    pthread_cond_t       queued;  /* a write was queued, or stopping */
+    pthread_cond_t       settled; /* a deferred write was answered */
+    struct http_req     *qhead, *qtail;
+    int                  deferred; /* writes suspended and not yet answered */
+    int                  stopping; /* no more writes are taken */
+    pthread_t            writers[WRITERS];
+    int                  nwriters;
 } server_t;
 
 struct http_req {
@@ -85,7 +99,9 @@ struct http_req {
     struct MHD_Response     *resp;        /* the answer being built */
     int                      status;      /* its status */
     struct timespec          start;       /* for the log */
-    int                      answered;    /* a response was queued */
+    int                      answered;    /* a response was made */
+    int                      deferred;    /* DEFER_*: where a write is */
+    struct http_req         *next;        /* in the write queue */
     char                    *extra_headers[4][2]; /* name, value: owned copies */
     int                      nextra;
 };
@@ -99,13 +115,12 @@ const http_route_t *http_routes(void)
 
 /* ---- workers ----
  * A worker is a database connection with its helpers, lent to one request
- * at a time. Reads get one of a few readers, each with a large page cache.
- * A write holds its worker (and its thread) until the group commit that
- * carries it is on disk, so writes get workers of their own, many with a
- * small cache: as many writes as there are writers wait for one commit,
- * which is what makes one fsync serve many of them. */
-#define WRITERS 16
-
+ * at a time. Reads get one of a few readers, each with a large page cache,
+ * one per network thread. A write holds its worker (and its thread) until
+ * the group commit that carries it is on disk, so writes get workers of
+ * their own, many with a small cache, each used by one write thread: as
+ * many writes as there are writers wait for one commit, which is what makes
+ * one fsync serve many of them. */
 static worker_t *worker_get(server_t *s, int writes)
 {
     worker_t *w;
@@ -249,7 +264,7 @@ static void answer(http_req_t *r, int status, const char *type, char *text, size
 {
     struct MHD_Response *resp;
 
-    if (r->answered) {
+    if (r->answered || r->resp) {
         free(text);
         return;
     }
@@ -264,10 +279,14 @@ static void answer(http_req_t *r, int status, const char *type, char *text, size
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     for (int i = 0; i < r->nextra; i++)
         MHD_add_response_header(resp, r->extra_headers[i][0], r->extra_headers[i][1]);
-    MHD_queue_response(r->conn, (unsigned)status, resp);
-    MHD_destroy_response(resp);
     r->status = status;
     r->answered = 1;
+    if (r->deferred) { /* a write thread: the network thread sends it */
+        r->resp = resp;
+        return;
+    }
+    MHD_queue_response(r->conn, (unsigned)status, resp);
+    MHD_destroy_response(resp);
 }
 
 void http_json(http_req_t *r, int status, json_t *json)
@@ -729,6 +748,106 @@ done:
     r->ctx.db = NULL;
 }
 
+/* ---- writes off the network threads ----
+ * Reads are answered on the network thread that received them: that is
+ * the quickest way, and a network thread has a reader of its own. A write
+ * waits for its group commit, milliseconds in which that thread could
+ * serve many reads, so the connection is suspended and the write queued
+ * for one of the write threads; when it has its answer, the connection is
+ * resumed and its network thread sends it. No more network threads than
+ * readers are needed, and fewer threads make every request cheaper. */
+
+static void *write_thread(void *arg)
+{
+    server_t *s = arg;
+    http_req_t *r;
+
+    pthread_mutex_lock(&s->lock);
+    for (;;) {
+        while (!s->qhead && !s->stopping)
+            pthread_cond_wait(&s->queued, &s->lock);
+        if (!s->qhead)
+            break; /* stopping, and every queued write is done */
+        r = s->qhead;
+        s->qhead = r->next;
+        if (!s->qhead)
+            s->qtail = NULL;
+        pthread_mutex_unlock(&s->lock);
+        dispatch(r);
+        r->deferred = DEFER_ANSWERED;
+        MHD_resume_connection(r->conn); /* r is the network thread's again */
+        pthread_mutex_lock(&s->lock);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+/* Suspend the connection and queue its write; 503 when stopping. */
+static void defer(server_t *s, http_req_t *r)
+{
+    pthread_mutex_lock(&s->lock);
+    if (s->stopping) {
+        pthread_mutex_unlock(&s->lock);
+        http_problem(r, 503, NULL, "the server is stopping; send it again later");
+        return;
+    }
+    r->deferred = DEFER_RUNNING;
+    s->deferred++;
+    MHD_suspend_connection(r->conn); /* before a write thread can resume it */
+    r->next = NULL;
+    if (s->qtail)
+        s->qtail->next = r;
+    else
+        s->qhead = r;
+    s->qtail = r;
+    pthread_cond_signal(&s->queued);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* A deferred write's answer was handed to MHD, or its client went away. */
+static void settle(server_t *s, http_req_t *r)
+{
+    if (r->resp)
+        MHD_destroy_response(r->resp);
+    r->resp = NULL;
+    r->deferred = DEFER_NO;
+    pthread_mutex_lock(&s->lock);
+    s->deferred--;
+    pthread_cond_broadcast(&s->settled);
+    pthread_mutex_unlock(&s->lock);
+}
+
+static int writes_start(server_t *s)
+{
+    for (; s->nwriters < WRITERS; s->nwriters++)
+        if (pthread_create(&s->writers[s->nwriters], NULL, write_thread, s) != 0)
+            return -1;
+    return 0;
+}
+
+/* Take no more writes, finish those queued, and wait (10 s at most) until
+ * their answers are with MHD, which may then stop. */
+static void writes_stop(server_t *s)
+{
+    struct timespec until;
+
+    pthread_mutex_lock(&s->lock);
+    s->stopping = 1;
+    pthread_cond_broadcast(&s->queued);
+    pthread_mutex_unlock(&s->lock);
+    for (int i = 0; i < s->nwriters; i++)
+        pthread_join(s->writers[i], NULL);
+    s->nwriters = 0;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 10;
+    pthread_mutex_lock(&s->lock);
+    while (s->deferred > 0 && pthread_cond_timedwait(&s->settled, &s->lock, &until) == 0)
+        ;
+    if (s->deferred > 0)
+        log_error("stopping with %d answered writes not yet sent", s->deferred);
+    pthread_mutex_unlock(&s->lock);
+}
+
 static void client_address(http_req_t *r)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -794,6 +913,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    if (r->deferred == DEFER_ANSWERED) { /* back from a write thread */
+        enum MHD_Result ok = r->resp ? MHD_queue_response(conn, (unsigned)r->status, r->resp) : MHD_NO;
+
+        settle(s, r);
+        return ok;
+    }
     if (r->answered)
         return MHD_YES;
     if (r->too_big || r->body.failed) {
@@ -801,7 +926,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                                       : "this route takes no body");
         return MHD_YES;
     }
-    dispatch(r);
+    if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+        dispatch(r);
+    else
+        defer(s, r);
     return MHD_YES;
 }
 
@@ -811,11 +939,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     http_req_t *r = *req_cls;
     struct timespec end;
 
-    (void)cls;
     (void)conn;
     (void)toe;
     if (!r)
         return;
+    if (r->deferred == DEFER_ANSWERED)
+        settle(cls, r);
     clock_gettime(CLOCK_MONOTONIC, &end);
     /* The path only: query strings may carry names. */
     log_info("%s %s %d %.1fms", r->method, r->path, r->status,
@@ -940,6 +1069,8 @@ static void server_free(server_t *s)
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->freed[0]);
     pthread_cond_destroy(&s->freed[1]);
+    pthread_cond_destroy(&s->queued);
+    pthread_cond_destroy(&s->settled);
 }
 
 int http_serve(const http_config_t *cfg)
@@ -952,6 +1083,7 @@ int http_serve(const http_config_t *cfg)
     char err[256], host[64] = "", *cert = NULL, *key = NULL;
     sigset_t set;
     int sig, readers = cfg->threads > 0 ? cfg->threads : 4, threads = readers + WRITERS;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 
     if (parse_listen(cfg->listen, &ss, &sslen, err, sizeof err) != 0) {
         fprintf(stderr, "homeward serve: %s\n", err);
@@ -960,6 +1092,8 @@ int http_serve(const http_config_t *cfg)
     pthread_mutex_init(&s.lock, NULL);
     pthread_cond_init(&s.freed[0], NULL);
     pthread_cond_init(&s.freed[1], NULL);
+    pthread_cond_init(&s.queued, NULL);
+    pthread_cond_init(&s.settled, NULL);
     s.cfg = cfg;
     routes_in_use = cfg->routes;
     s.workers = calloc((size_t)threads, sizeof *s.workers);
@@ -1018,9 +1152,9 @@ int http_serve(const http_config_t *cfg)
         s.tls = 1;
     }
     if (s.tls)
-        d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TLS, 0, NULL, NULL,
-                             on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+        d = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, on_request, &s,
+                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)readers,
                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
                              MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
@@ -1029,9 +1163,9 @@ int http_serve(const http_config_t *cfg)
                              MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
                              MHD_OPTION_END);
     else
-        d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &s,
+        d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &s,
                              MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)readers,
                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
                              MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
@@ -1048,7 +1182,8 @@ int http_serve(const http_config_t *cfg)
         server_free(&s);
         return 1;
     }
-    if (drop_privileges(cfg) != 0) {
+    if (writes_start(&s) != 0 || drop_privileges(cfg) != 0) {
+        writes_stop(&s);
         MHD_stop_daemon(d);
         server_free(&s);
         return 1;
@@ -1067,6 +1202,7 @@ int http_serve(const http_config_t *cfg)
     while (sigwait(&set, &sig) != 0)
         ;
     log_info("stopping on signal %d", sig);
+    writes_stop(&s);
     MHD_stop_daemon(d);
     server_free(&s);
     return 0;
