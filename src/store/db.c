@@ -540,15 +540,31 @@ void db_now(char *out)
 
 void db_time(char *out, long offset)
 {
+    /* Each request asks for the time: each thread formats a second once. */
+    static _Thread_local struct {
+        time_t t;
+        char   text[20];
+    } last;
     struct timeval tv;
-    struct tm tm;
-    time_t t;
+    int ms;
 
     gettimeofday(&tv, NULL);
-    t = tv.tv_sec + offset;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + 19, 13, ".%03dZ", (int)(tv.tv_usec / 1000) % 1000);
+    tv.tv_sec += offset;
+    if (tv.tv_sec != last.t || !last.text[0]) {
+        struct tm tm;
+
+        gmtime_r(&tv.tv_sec, &tm);
+        strftime(last.text, sizeof last.text, "%Y-%m-%dT%H:%M:%S", &tm);
+        last.t = tv.tv_sec;
+    }
+    ms = (int)(tv.tv_usec / 1000) % 1000;
+    memcpy(out, last.text, 19);
+    out[19] = '.';
+    out[20] = (char)('0' + ms / 100);
+    out[21] = (char)('0' + ms / 10 % 10);
+    out[22] = (char)('0' + ms % 10);
+    out[23] = 'Z';
+    out[24] = '\0';
 }
 
 struct db_pool {

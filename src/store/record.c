@@ -354,7 +354,13 @@ static void read_row(sqlite3_stmt *st, const rec_entity_t *e, unsigned long long
     sink_text(k, "created_by", st, C_CREATED_BY);
     sink_text(k, "updated_at", st, C_UPDATED_AT);
     sink_text(k, "updated_by", st, C_UPDATED_BY);
-    if (held) {
+    if (held && k->w) {
+        jw_name(k->w, "protected");
+        jw_open(k->w, '[');
+        for (int i = 0; i < nnames; i++)
+            jw_string(k->w, e->fields[names[i]].name, strlen(e->fields[names[i]].name));
+        jw_close(k->w, '[');
+    } else if (held) {
         json_t *list = json_array();
         for (int i = 0; i < nnames; i++)
             json_array_append_new(list, json_string_nocheck(e->fields[names[i]].name));

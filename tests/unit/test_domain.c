@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "domain/domain.h"
@@ -65,6 +66,38 @@ static void migrations_apply_once_and_all_tables_are_strict(void **state)
     assert_true(tables >= 30);
     assert_int_equal(db_int(f->c.db, "PRAGMA foreign_keys", NULL, 0), 1);
     assert_int_equal(db_int(f->c.db, "PRAGMA synchronous", NULL, 0), 2); /* FULL */
+}
+
+/* db_time formats each second once per thread: what it writes must still be
+ * the time asked for, to the millisecond, with its offset. */
+static void clock_text_is_utc_iso_with_milliseconds(void **state)
+{
+    char a[32], b[32], c[32], want[32];
+    time_t t0, t1;
+    struct tm tm;
+
+    (void)state;
+    for (int i = 0; i < 3; i++) {
+        t0 = time(NULL);
+        db_now(a);
+        db_time(b, -86400);
+        db_now(c);
+        t1 = time(NULL);
+        if (t0 == t1)
+            break; /* no second boundary crossed: comparable */
+    }
+    assert_int_equal(strlen(a), 24);
+    gmtime_r(&t0, &tm);
+    strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%S.", &tm);
+    assert_memory_equal(a, want, 20);
+    assert_true(a[20] >= '0' && a[20] <= '9' && a[21] >= '0' && a[21] <= '9' && a[22] >= '0' && a[22] <= '9');
+    assert_int_equal(a[23], 'Z');
+    t0 -= 86400;
+    gmtime_r(&t0, &tm);
+    strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%S.", &tm);
+    assert_memory_equal(b, want, 20); /* the day before, not the second cached for today */
+    assert_true(strcmp(a, c) <= 0);
+    assert_memory_equal(a, c, 19);
 }
 
 static void migrations_are_numbered_once_each(void **state)
@@ -324,6 +357,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(migrations_apply_once_and_all_tables_are_strict, setup, teardown),
         cmocka_unit_test(migrations_are_numbered_once_each),
+        cmocka_unit_test(clock_text_is_utc_iso_with_milliseconds),
         cmocka_unit_test_setup_teardown(migrate_refuses_a_newer_database, setup, teardown),
         cmocka_unit_test_setup_teardown(person_validation_names_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(update_needs_the_current_version, setup, teardown),

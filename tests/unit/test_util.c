@@ -16,6 +16,8 @@
 #include "util/text.h"
 #include "util/uuid.h"
 
+#include <uuid.h>
+
 static void pdate_accepts_each_precision(void **state)
 {
     pdate_t d;
@@ -167,6 +169,34 @@ static void uuid_is_v4(void **state)
     assert_false(hw_uuid_valid("123e4567-e89b-12d3-a456-4266141740001"));
 }
 
+/* hw_uuid_valid checks by hand what libuuid's parser accepts: every
+ * position of a valid UUID changed to each byte, and every length. */
+static void uuid_valid_agrees_with_libuuid(void **state)
+{
+    char good[UUID_STR], s[UUID_STR + 1];
+    uuid_t u;
+
+    (void)state;
+    memcpy(good, "0aF9b2c4-DEad-4beF-8a1b-00ff11ee22dd", 37);
+    assert_true(hw_uuid_valid(good));
+    for (int i = 0; i < 36; i++) {
+        for (int c = 1; c < 256; c++) {
+            memcpy(s, good, 37);
+            s[i] = (char)c;
+            assert_int_equal(hw_uuid_valid(s), uuid_parse(s, u) == 0);
+        }
+    }
+    for (int n = 0; n <= 36; n++) {
+        memcpy(s, good, 37);
+        s[n] = '\0';
+        assert_int_equal(hw_uuid_valid(s), n == 36);
+    }
+    memcpy(s, good, 37);
+    s[36] = 'a';
+    s[37] = '\0';
+    assert_false(hw_uuid_valid(s));
+}
+
 static void text_validates_and_detects_script(void **state)
 {
     (void)state;
@@ -314,6 +344,7 @@ int main(void)
         cmocka_unit_test(buf_grows_and_formats),
         cmocka_unit_test(json_out_matches_jansson),
         cmocka_unit_test(uuid_is_v4),
+        cmocka_unit_test(uuid_valid_agrees_with_libuuid),
         cmocka_unit_test(text_validates_and_detects_script),
         cmocka_unit_test(text_clean_collapses_space),
         cmocka_unit_test(text_fold_reaches_ascii_from_every_script),
