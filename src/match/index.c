@@ -67,6 +67,9 @@ typedef struct mhot {
     uint16_t ffam, fgiv;   /* 16-bit fingerprints of hfam, hgiv (0: missing) */
     uint16_t ftfam, ftgiv; /* and of tfam, tgiv: equal names have equal ones,
                               which is all the bound on the names needs */
+    uint8_t qfat, qplace;  /* weights of agreeing on this father's name and this
+                              birthplace (value_weight), in eighths of a bit
+                              rounded up: bounds for dedup */
 } mhot_t;
 
 #define G_FAM 1
@@ -152,6 +155,9 @@ struct match_index {
     size_t nslots;                  /* power of two */
     tftab_t tf_name;                /* name frequencies by tfam/tgiv key */
     size_t tf_n;                    /* records counted in it */
+    tftab_t tf_val[MATCH_NFIELDS];  /* father's name (by hfat) and birthplace (by
+                                       hplace) frequencies; other fields unused */
+    size_t tf_val_n[MATCH_NFIELDS]; /* records with the field counted in them */
     match_model_t model;            /* parameters in use */
     int model_set;                  /* set by caller: do not estimate */
     double w[MATCH_NFIELDS][MATCH_MAXLEVELS]; /* log2(m/u) */
@@ -469,6 +475,8 @@ void match_index_free(match_index_t *ix)
     free(ix->tail);
     free(ix->tailhead);
     tf_free(&ix->tf_name);
+    for (int f = 0; f < MATCH_NFIELDS; f++)
+        tf_free(&ix->tf_val[f]);
     match_norm_free(ix->nz);
     free(ix);
 }
@@ -1058,6 +1066,43 @@ static int tf_build(tftab_t *t, const mrec_t *recs, size_t n)
     return 0;
 }
 
+/* The exact-agreement key of field f (father or place) of r. */
+static uint32_t value_key(const mrec_t *r, int f)
+{
+    return f == MATCH_F_FATHER ? r->hfat : f == MATCH_F_PLACE ? r->hplace : 0;
+}
+
+/* Count the values of field f (father's name: one key per equivalence
+ * group; birthplace: one per settlement of the gazetteer, whatever the
+ * language). Returns the records counted, or -1. */
+static long tf_build_field(tftab_t *t, const mrec_t *recs, size_t n, int f)
+{
+    size_t cap;
+    long counted = 0;
+
+    tf_free(t);
+    for (cap = 1024; cap < n * 2; cap *= 2)
+        ;
+    t->keys = calloc(cap, sizeof *t->keys);
+    t->counts = calloc(cap, sizeof *t->counts);
+    if (!t->keys || !t->counts)
+        return -1;
+    t->cap = cap;
+    for (size_t r = 0; r < n; r++) {
+        uint32_t k = value_key(&recs[r], f);
+        size_t i;
+
+        if (!k || recs[r].removed)
+            continue;
+        for (i = k & (cap - 1); t->keys[i] && t->keys[i] != k; i = (i + 1) & (cap - 1))
+            ;
+        t->keys[i] = k;
+        t->counts[i]++;
+        counted++;
+    }
+    return counted;
+}
+
 static uint32_t tf_get(const tftab_t *t, uint32_t k)
 {
     if (!t->cap)
@@ -1188,6 +1233,33 @@ static double tf_weight(const match_index_t *ix, int f, uint32_t k)
     return w > 0 ? w : 0;
 }
 
+/* Weight of two records agreeing exactly on the value with key k of field
+ * f (father's name or birthplace): as for names, u of agreeing on one
+ * value is its share of the records that have the field, so that a father
+ * named Aram (a common name) or a birth in the capital (where a third of
+ * the people were born) says less than a rare father's name or a village.
+ * The plain weight where too few records carry the field to count. Never
+ * below 0. */
+static double value_weight(const match_index_t *ix, int f, uint32_t k)
+{
+    uint32_t c;
+    double w;
+
+    if (ix->tf_val_n[f] < 1000 || !k)
+        return ix->w[f][0];
+    c = tf_get(&ix->tf_val[f], k);
+    w = ix->log2m[f][0] - log2((double)(c ? c : 1) / (double)ix->tf_val_n[f]);
+    return w > 0 ? w : 0;
+}
+
+/* value_weight in eighths of a bit, rounded up (a bound), at most 255. */
+static uint8_t value_weight_q(const match_index_t *ix, int f, uint32_t k)
+{
+    double q = ceil(value_weight(ix, f, k) * 8);
+
+    return (uint8_t)(q > 255 ? 255 : q < 0 ? 0 : q);
+}
+
 /* Frequency band (FAM_BANDS) of a family name counted c times. */
 static int fam_band(uint32_t c)
 {
@@ -1238,6 +1310,10 @@ static double weigh(const match_index_t *ix, const mrec_t *a, const mrec_t *b, i
                         w = cap;
                 }
             }
+            /* Among relatives (wcond) father and place weigh by u measured
+             * on them, which already says how often a family shares one. */
+            if ((f == MATCH_F_PLACE || f == MATCH_F_FATHER) && lv[f] == 0 && wl == ix->w)
+                w = value_weight(ix, f, value_key(a, f));
         }
         if (fw)
             fw[f] = w;
@@ -1373,6 +1449,12 @@ static void set_weights(match_index_t *ix)
     if (lam > 0.5)
         lam = 0.5;
     ix->prior = log2(lam / (1 - lam));
+    /* The dedup bounds read each record's place weight in its hot record. */
+    if (ix->hot)
+        for (size_t r = 0; r < ix->nbuilt; r++) {
+            ix->hot[r].qfat = value_weight_q(ix, MATCH_F_FATHER, ix->recs[r].hfat);
+            ix->hot[r].qplace = value_weight_q(ix, MATCH_F_PLACE, ix->recs[r].hplace);
+        }
 }
 
 static void default_model(match_model_t *m)
@@ -1776,6 +1858,14 @@ int match_index_build(match_index_t *ix, int threads)
     if (tf_build(&ix->tf_name, ix->recs, ix->n) != 0)
         return -1;
     ix->tf_n = ix->n;
+    for (int i = 0; i < 2; i++) {
+        int f = i ? MATCH_F_PLACE : MATCH_F_FATHER;
+        long np = tf_build_field(&ix->tf_val[f], ix->recs, ix->n, f);
+
+        if (np < 0)
+            return -1;
+        ix->tf_val_n[f] = (size_t)np;
+    }
     if (estimate_u_cond(ix) != 0)
         return -1;
     free(ix->hot);
@@ -1787,7 +1877,7 @@ int match_index_build(match_index_t *ix, int threads)
 
         ix->hot[r] = (mhot_t){p->hfat,        p->hplace,     p->place_id,   p->date,
                               p->sex,         p->removed,    fp16(p->hfam), fp16(p->hgiv),
-                              fp16(p->tfam),  fp16(p->tgiv)};
+                              fp16(p->tfam),  fp16(p->tgiv), 0, 0};
     }
     if (!ix->model_set) {
         set_weights(ix); /* EM's pair scoring needs some weights for swaps */
@@ -2138,10 +2228,10 @@ static double cheap_ub(const match_index_t *ix, const mhot_t *a, const mhot_t *b
     if (a->sex && b->sex)
         w += ix->wmax[MATCH_F_SEX][a->sex == b->sex ? 0 : 1];
     if (a->hfat && b->hfat)
-        w += a->hfat == b->hfat ? ix->wmax[MATCH_F_FATHER][0] : fat_ub;
+        w += a->hfat == b->hfat ? fmax(ix->wmax[MATCH_F_FATHER][0], a->qfat / 8.0) : fat_ub;
     if (a->hplace && b->hplace) {
         if (a->hplace == b->hplace)
-            w += ix->wmax[MATCH_F_PLACE][0];
+            w += fmax(ix->wmax[MATCH_F_PLACE][0], a->qplace / 8.0);
         else if (a->place_id < 0 && b->place_id < 0)
             w += ix->wmax[MATCH_F_PLACE][1] > ix->wmax[MATCH_F_PLACE][2] ? ix->wmax[MATCH_F_PLACE][1]
                                                                   : ix->wmax[MATCH_F_PLACE][2];

@@ -218,6 +218,7 @@ static void clustering_refuses_weak_bridge(void **state)
     match_index_free(ix);
 }
 
+
 static void dedup_groups_the_fixture(void **state)
 {
     match_index_t *ix = fixture_index();
@@ -457,6 +458,55 @@ static void em_converges_on_fixture(void **state)
     free(cnt);
 }
 
+/* Agreeing on a birthplace says more the fewer people were born there:
+ * two records of the capital (most of the register) agree by chance far
+ * more often than two of a village. Place weights use the place's share
+ * of the records, as names use theirs. */
+static void place_agreement_weighs_by_its_frequency(void **state)
+{
+    enum { N = 2400 };
+    static match_input_t in[N];
+    static char fam[N][16], giv[N][16];
+    static const char *syl[] = {"ka", "ro", "mi", "ta", "le", "vo", "sa", "ne", "gu", "da"};
+    match_index_t *ix = match_index_new(ctx);
+    match_hit_t capital, village;
+    size_t c0 = N, c1 = N, v0 = N, v1 = N;
+
+    (void)state;
+    for (size_t i = 0; i < N; i++) {
+        /* 90% in Stepanakert, 1% in Hadrut, the rest in two towns. */
+        const char *place = i % 100 == 7 ? "Hadrut" : i % 10 == 3 ? "Martakert" : i % 10 == 5 ? "Shushi"
+                                                                                        : "Stepanakert";
+
+        snprintf(fam[i], sizeof fam[i], "%s%s%syan", syl[i % 10], syl[i / 10 % 10], syl[i / 100 % 10]);
+        snprintf(giv[i], sizeof giv[i], "%s%s%s", syl[(i / 7) % 10], syl[(i / 3) % 10],
+                 i / 1000 ? "r" : "k");
+        in[i] = (match_input_t){NULL, giv[i], fam[i], NULL, NULL, place, NULL};
+        assert_int_equal(match_index_add(ix, &in[i]), (long)i);
+        if (!strcmp(place, "Hadrut")) {
+            if (v0 == N)
+                v0 = i;
+            else if (v1 == N)
+                v1 = i;
+        } else if (!strcmp(place, "Stepanakert")) {
+            if (c0 == N)
+                c0 = i;
+            else if (c1 == N)
+                c1 = i;
+        }
+    }
+    assert_int_equal(match_index_build(ix, 2), 0);
+    assert_true(v0 < N && v1 < N && c0 < N && c1 < N);
+    assert_int_equal(match_index_pair(ix, c0, c1, &capital), 0);
+    assert_int_equal(match_index_pair(ix, v0, v1, &village), 0);
+    assert_string_equal(capital.fields[MATCH_F_PLACE].level, "same");
+    assert_string_equal(village.fields[MATCH_F_PLACE].level, "same");
+    assert_true(capital.fields[MATCH_F_PLACE].weight >= 0);
+    /* Shares 0.9 and 0.01: about log2(90) = 6.5 bits apart. */
+    assert_true(village.fields[MATCH_F_PLACE].weight > capital.fields[MATCH_F_PLACE].weight + 5);
+    match_index_free(ix);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -468,6 +518,7 @@ int main(void)
         cmocka_unit_test(clustering_refuses_weak_bridge),
         cmocka_unit_test(dedup_groups_the_fixture),
         cmocka_unit_test(em_converges_on_fixture),
+        cmocka_unit_test(place_agreement_weighs_by_its_frequency),
         cmocka_unit_test(family_agreement_never_weighs_against),
         cmocka_unit_test(search_given_name_first_finds_every_script),
         cmocka_unit_test(blocking_tolerates_year_and_initials),
