@@ -600,9 +600,10 @@ static int run_atoms(const char *file)
     return 0;
 }
 
-/* True pairs at or above P whose records the clustering leaves apart: why
- * the merge of their two clusters was refused (a veto, the mean, the size),
- * and whether the clusters hold other persons. */
+/* True pairs at or above P whose records the clustering leaves apart: what
+ * would refuse the merge of their two clusters now (a veto, the mean, the
+ * size; the clusters may have grown since the merge was tried), and
+ * whether the clusters hold other persons. */
 static int run_splits(const char *file, double p, size_t show)
 {
     table_t t = {0};
@@ -626,7 +627,7 @@ static int run_splits(const char *file, double p, size_t show)
         uint32_t a = pairs[i].a, b = pairs[i].b;
         double sumw = 0, sump = 0, minw = 1e9;
         size_t cnt = 0, sa = 0, sb = 0;
-        int pure = 1;
+        int pure = 1, vetoed = 0;
 
         if (pairs[i].prob < p || cl[a] == cl[b] ||
             strcmp(s0(cell(&t, a, C_TRUTH)), s0(cell(&t, b, C_TRUTH))))
@@ -638,8 +639,12 @@ static int run_splits(const char *file, double p, size_t show)
             for (uint32_t y = head[cl[b]]; y != UINT32_MAX; y = nxt[y]) {
                 int8_t lv[MATCH_NFIELDS];
                 int sw;
-                double w = score(ix, &ix->recs[x], &ix->recs[y], lv, &sw, NULL);
+                double fw[MATCH_NFIELDS], against = 0;
+                double w = score(ix, &ix->recs[x], &ix->recs[y], lv, &sw, fw);
 
+                for (int f = 0; f < MATCH_NFIELDS; f++)
+                    against += fw[f] < 0 ? fw[f] : 0;
+                vetoed |= w < CONTRADICTION || against < CONTRADICTION_FIELDS;
                 sumw += w;
                 sump += prob_of(ix, w);
                 minw = w < minw ? w : minw;
@@ -653,7 +658,7 @@ static int run_splits(const char *file, double p, size_t show)
         impure += !pure;
         if (sa + sb > CLUSTER_MAX)
             big++;
-        else if (minw < CONTRADICTION)
+        else if (vetoed)
             veto++;
         else
             mean++;
@@ -704,22 +709,25 @@ static void alike_fields(const match_index_t *ix, const mrec_t *a, const mrec_t 
 }
 
 /* The best reading (as written or names swapped) of a against b, by the
- * sum of alike_fields. */
-static void alike(const match_index_t *ix, const mrec_t *a, const mrec_t *b, double fw[MATCH_NFIELDS])
+ * sum of alike_fields; its levels into lv. */
+static void alike(const match_index_t *ix, const mrec_t *a, const mrec_t *b, double fw[MATCH_NFIELDS],
+                  int8_t lv[MATCH_NFIELDS])
 {
-    int8_t lv[MATCH_NFIELDS];
+    int8_t l2[MATCH_NFIELDS];
     double f2[MATCH_NFIELDS], s1 = 0, s2 = 0;
 
     levels(a, b, 0, lv);
     alike_fields(ix, a, b, 0, lv, fw);
     if (!a->fam[0] || !a->giv[0] || !b->fam[0] || !b->giv[0])
         return;
-    levels(a, b, 1, lv);
-    alike_fields(ix, a, b, 1, lv, f2);
+    levels(a, b, 1, l2);
+    alike_fields(ix, a, b, 1, l2, f2);
     for (int f = 0; f < MATCH_NFIELDS; f++)
         s1 += fw[f], s2 += f2[f];
-    if (s2 > s1)
+    if (s2 > s1) {
         memcpy(fw, f2, sizeof f2);
+        memcpy(lv, l2, sizeof l2);
+    }
 }
 
 /* Is c at least as alike to a as b is, in every field, in either reading
@@ -767,9 +775,12 @@ typedef struct ceil_job {
 } ceil_job_t;
 
 /* Records of other persons at least as alike to one record of the pair as
- * the other is (up to 2). Candidates come from the family-name blocks of
- * both records in both readings (R_FAM_ONLY): a record of another family
- * name is seldom as alike, and missing it can only raise the ceiling. */
+ * the other is (up to 2). Candidates come from the blocks of both records
+ * in both readings: of the given and family name (R_GIV_FAM) when the
+ * pair's given names agree exactly (a rival must agree as well, so it has
+ * a's given name), else of the family name (R_FAM_ONLY). A rival of
+ * another family name is seldom as alike, and missing one can only raise
+ * the ceiling. */
 static int dominators(const match_index_t *ix, const table_t *t, uint32_t ra0, uint32_t rb0)
 {
     const char *pa = cell(t, ra0, C_TRUTH);
@@ -780,11 +791,14 @@ static int dominators(const match_index_t *ix, const table_t *t, uint32_t ra0, u
         uint32_t ra = side ? rb0 : ra0, rb = side ? ra0 : rb0;
         const mrec_t *a = &ix->recs[ra];
         double fb[MATCH_NFIELDS];
+        int8_t lv[MATCH_NFIELDS];
+        int rule;
 
-        alike(ix, a, &ix->recs[rb], fb);
+        alike(ix, a, &ix->recs[rb], fb, lv);
+        rule = lv[MATCH_F_GIVEN] == 0 && lv[MATCH_F_FAMILY] >= 0 ? R_GIV_FAM : R_FAM_ONLY;
         for (int orient = 0; orient < 2 && k < 2; orient++) {
             uint64_t key[MAXKEYS];
-            int nk = rule_keys(a, R_FAM_ONLY, orient, key);
+            int nk = rule_keys(a, rule, orient, key);
 
             for (int j = 0; j < nk && k < 2; j++) {
                 const slot_t *sl = find_slot(ix, key[j]);

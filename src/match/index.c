@@ -2489,6 +2489,11 @@ done:
 
 #define CLUSTER_MAX 64     /* a merge past this size is refused */
 #define CONTRADICTION -6.0 /* a cross pair this weak vetoes a merge */
+/* So does one whose disagreeing fields weigh this much together: more
+ * than one field in outright disagreement (one, at the floor of m, weighs
+ * about -8: a recording error or a place name two settlements share can
+ * do that; two independent ones are not one person). */
+#define CONTRADICTION_FIELDS (2 * CONTRADICTION)
 
 static uint32_t find_root(uint32_t *parent, uint32_t x)
 {
@@ -2534,16 +2539,33 @@ int match_cluster(const match_index_t *ix, const match_pair_t *pairs, size_t npa
             for (uint32_t y = rb; y != UINT32_MAX; y = next[y]) {
                 int8_t lv[MATCH_NFIELDS];
                 int sw;
-                double w = score(ix, &ix->recs[x], &ix->recs[y], lv, &sw, NULL);
+                double fw[MATCH_NFIELDS], against = 0;
+                double w = score(ix, &ix->recs[x], &ix->recs[y], lv, &sw, fw);
 
-                if (w < CONTRADICTION) {
+                /* The evidence against, field by field: two namesakes
+                 * born years apart to other fathers agree on the names as
+                 * much as they disagree on the rest, and their total
+                 * weight, near 0, hides that they cannot be one person. */
+                for (int f = 0; f < MATCH_NFIELDS; f++)
+                    against += fw[f] < 0 ? fw[f] : 0;
+                if (w < CONTRADICTION || against < CONTRADICTION_FIELDS) {
                     veto = 1;
                     break;
                 }
-                sum += prob_of(ix, w);
+                sum += w;
                 cnt++;
             }
-        if (veto || (cnt && sum / (double)cnt < threshold))
+        /* Average linkage on the weights: the cross pairs' mean weight,
+         * at the prior, must pass the threshold. A cross pair's low
+         * probability often says only that one record lacks the fields
+         * that would tell (a bare record against a full one is at the
+         * prior, not against the match); averaging probabilities counted
+         * that as evidence against and split persons written once with
+         * and once without a date. The weights are log-likelihood ratios:
+         * averaging them counts the cross pairs as one body of evidence
+         * (they share records, so they are not independent) and applies
+         * the prior once. */
+        if (veto || (cnt && prob_of(ix, sum / (double)cnt) < threshold))
             continue;
         if (size[ra] < size[rb]) {
             uint32_t t = ra;

@@ -244,10 +244,11 @@ int match_is_candidate(const match_index_t *ix, size_t a, size_t b);
 
 /* Clusters from pairs (sorted best first, as match_dedup gives them): a
  * pair with probability >= threshold merges its two clusters only if the
- * mean probability over every cross pair of the two clusters is also >=
- * threshold and no cross pair is a strong contradiction, so that two
- * different people are not chained through one weak link. cluster[] (one
- * per record) receives the smallest record number of each cluster.
+ * mean weight over every cross pair of the two clusters, at the prior,
+ * also reaches threshold and no cross pair is a strong contradiction (in
+ * total, or in more than one field), so that two different people are not
+ * chained through one weak link. cluster[] (one per record) receives the
+ * smallest record number of each cluster.
  * 0 or -1. */
 int match_cluster(const match_index_t *ix, const match_pair_t *pairs, size_t npairs,
                   double threshold, uint32_t *cluster);

@@ -218,6 +218,58 @@ static void clustering_refuses_weak_bridge(void **state)
     match_index_free(ix);
 }
 
+/* A person written three times: a and b with the birth date (b also with
+ * the father), x with the father and no date. x-b passes the threshold;
+ * x-a holds only the names, weak at the prior but no evidence against.
+ * Averaged as probabilities the cross pairs refused x (x-a pulls the mean
+ * under the threshold); their mean weight, at the prior, passes, and x
+ * joins. The chaining guard still holds (previous test). */
+static void clustering_takes_a_record_that_lacks_fields(void **state)
+{
+    static const match_input_t recs[] = {
+        {"a", "Tigran", "Sahakyan", NULL, "1950-04-04", NULL, "M"},
+        {"b", "Тигран", "Саакян", "Левонович", "04.04.1950", NULL, "м"},
+        {"x", "Tigran", "Sahakyan", "Levon", NULL, NULL, "M"},
+    };
+    match_index_t *ix = match_index_new(ctx);
+    match_model_t m;
+    match_hit_t ab, xb, xa;
+    match_pair_t pairs[3];
+    uint32_t cl[3];
+    double prior, mean_p;
+
+    (void)state;
+    for (int i = 0; i < 3; i++)
+        match_index_add(ix, &recs[i]);
+    assert_int_equal(match_index_build(ix, 1), 0);
+    match_index_pair(ix, 0, 1, &ab);
+    match_index_pair(ix, 2, 1, &xb);
+    match_index_pair(ix, 2, 0, &xa);
+    assert_true(xb.weight > xa.weight + 4 && xa.weight > 0); /* the father */
+    /* A prior at which the mean weight of x's cross pairs is 3.5 bits
+     * above even odds (probability 0.92). */
+    prior = 3.5 - (xa.weight + xb.weight) / 2;
+    m = *match_index_model(ix);
+    m.lambda = exp2(prior) / (1 + exp2(prior));
+    match_index_set_model(ix, &m);
+    match_index_pair(ix, 0, 1, &ab);
+    match_index_pair(ix, 2, 1, &xb);
+    match_index_pair(ix, 2, 0, &xa);
+    mean_p = (xa.prob + xb.prob) / 2;
+    assert_true(ab.prob >= 0.9 && xb.prob >= 0.9 && xa.prob < 0.9 && mean_p < 0.9);
+    pairs[0] = (match_pair_t){0, 1, (float)ab.weight, (float)ab.prob};
+    pairs[1] = (match_pair_t){1, 2, (float)xb.weight, (float)xb.prob};
+    pairs[2] = (match_pair_t){0, 2, (float)xa.weight, (float)xa.prob};
+    if (pairs[1].weight > pairs[0].weight) { /* best first */
+        match_pair_t t = pairs[0];
+
+        pairs[0] = pairs[1];
+        pairs[1] = t;
+    }
+    assert_int_equal(match_cluster(ix, pairs, 3, 0.9, cl), 0);
+    assert_true(cl[0] == cl[1] && cl[2] == cl[0]);
+    match_index_free(ix);
+}
 
 static void dedup_groups_the_fixture(void **state)
 {
@@ -516,6 +568,7 @@ int main(void)
         cmocka_unit_test(query_finds_the_person_in_another_script),
         cmocka_unit_test(records_added_after_build_are_found),
         cmocka_unit_test(clustering_refuses_weak_bridge),
+        cmocka_unit_test(clustering_takes_a_record_that_lacks_fields),
         cmocka_unit_test(dedup_groups_the_fixture),
         cmocka_unit_test(em_converges_on_fixture),
         cmocka_unit_test(place_agreement_weighs_by_its_frequency),
