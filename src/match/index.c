@@ -1568,9 +1568,10 @@ static void estimate_u(match_index_t *ix, match_model_t *m)
  * (level + 1) of nlevels[f] + 1 values (0: missing). */
 /* u among pairs of different people sharing a family name, per band of the
  * name's frequency: sample pairs within each family name's records (as
- * many from a name as it has pairs), leaving out those whose given names
- * agree (most of them are one person written twice; brothers and sisters
- * never share a name). Bands with too few pairs keep the plain u. */
+ * many from a name as it has pairs), keeping those whose given names
+ * differ, as in the pairs these weights are used on (those whose given
+ * names agree or nearly are mostly one person written twice; brothers and
+ * sisters never share a name). Bands with too few pairs keep the plain u. */
 static int estimate_u_cond(match_index_t *ix)
 {
     entry_t *e = malloc(ix->n * sizeof *e + 1);
@@ -1622,7 +1623,11 @@ static int estimate_u_cond(match_index_t *ix)
             if (x == y)
                 continue;
             levels(a, b, 0, lv);
-            if (lv[MATCH_F_GIVEN] == 0)
+            /* Only the pairs the weights are used on (weigh): given names
+             * different. Close names and initials are mostly one person
+             * written twice, and counted here they made a shared birth
+             * date look common among relatives. */
+            if (lv[MATCH_F_GIVEN] != (int8_t)(nlevels[MATCH_F_GIVEN] - 1))
                 continue;
             for (int f = 0; f < MATCH_NFIELDS; f++)
                 if (lv[f] >= 0) {
