@@ -26,10 +26,36 @@ What the records look like (the knobs are below in the code):
   1965 / 1965-05; 4% one year off, 2% another day;
 - typos: 5% in the family name, 4% in the given name; birth place missing
   in 30%, in the source's language otherwise; sex missing in 20%.
+
+Names and places come from the files the product ships (data/, see
+data/SOURCES.md: names only, no persons):
+- given names: the 136 male and 132 female given names of data/names.tsv,
+  in its order (roughly more to less common), Zipf 0.7; each is turned from
+  its Armenian spelling into the phonemic code below and rendered like
+  every other name. Until 2026-11 the generator used a hand list of 54 male
+  and 34 female names, fewer than the region's real stock (Soviet-era
+  Russian names such as Robert, Sergey, Svetlana were common there), which
+  made same-named strangers more frequent than they are. The father's name
+  is drawn from the same male stock.
+- birth places: the 152 settlements of data/gazetteer.tsv (the region's
+  towns and villages and the towns of Armenia), weighted as the population
+  lived: Stepanakert 40% (about 37% of the region in the 2015 census; the
+  brief's "about half" is where people lived at the end, births spread
+  over older generations born in villages), the other 13 towns of the
+  region 15% together, its 88 villages 35% together (evenly: the gazetteer
+  has no populations), Armenia 10% (Yerevan 4%, its other 49 settlements
+  6%). Until 2026-11 births were spread evenly over 12 places, 5 of them
+  in Armenia, which no population of the region looked like. Missingness
+  and the language of the written form are unchanged; Azerbaijani sources
+  use the gazetteer's Azerbaijani name (its English one where it has none).
+  Not changed: missingness, typos, scripts, swaps, surnames, namesakes.
 """
 import csv
+import os
 import random
 import sys
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'data')
 
 # phoneme code -> (Armenian lower, BGN Latin, Russian, ISO-like Latin, Azerbaijani Latin)
 PH = {
@@ -55,17 +81,39 @@ PH = {
 }
 VOWELS = set('aeEiouOV')
 
-MALE = ['aram', 'hovhannes', 'gevorg', 'tigran', 'armen', 'arsen', 'aSot', 'artur', 'daviT',
-        'grigor', 'hakob', 'karen', 'levon', 'mher', 'narek', 'samvel', 'sargis', 'suren',
-        'vardan', 'vahE', 'vazgen', 'hrant', 'Xa7atur', 'miqayel', 'petros', 'poGos', 'garegin',
-        'gagik', 'artak', 'ara', 'hayk', 'rubEn', 'sevak', 'Razmik', 'arSak', 'movses', 'sahak',
-        'aleqsan', 'eGiSE', 'stePan', 'arman', 'avet', 'aGasi', 'edgar', 'norayr', 'vahan',
-        'smbat', 'mkrti7', 'harutyun', 'andranik', 'gurgen', 'zaven', 'serob', 'mu$eG']
-FEMALE = ['mariam', 'anahit', 'hasmik', 'lusine', 'gayane', 'narine', 'armine', 'ani', 'anna',
-          'astGik', 'hRiPsimE', 'nunE', 'Ruzanna', 'siranuS', 'satenik', 'lilit', 'taTevik',
-          'knarik', 'gohar', 'margarit', 'heGine', 'zaruhi', 'arPine', 'SuSan', 'susanna',
-          'karine', 'seda', 'srbuhi', 'alvard', 'naira', 'marine', 'ZoGik', 'tatev', 'mane']
-MALE = [m for m in MALE if '$' not in m]
+
+
+def arm_code(word):
+    """Phonemic code of an Armenian-script word (the inverse of render_hy)."""
+    rev = {}
+    for code, forms in PH.items():
+        rev.setdefault(forms[0], code)
+    w = word[:1].lower() + word[1:]
+    w = ''.join(chr(ord(ch) + 0x30) if 'Ա' <= ch <= 'Ֆ' else ch for ch in w)
+    out, i = '', 0
+    while i < len(w):
+        if w[i:i + 2] == 'ու':
+            out += 'u'
+            i += 2
+        else:
+            out += rev[w[i]]
+            i += 1
+    return out
+
+
+def given_names(sex):
+    """The given names of data/names.tsv for sex ('m' or 'f'), as codes, in
+    the file's order (roughly more to less common)."""
+    out = []
+    with open(os.path.join(DATA, 'names.tsv'), encoding='utf-8') as fh:
+        for row in csv.DictReader(fh, delimiter='\t'):
+            if row['kind'] == 'given' and row['sex'] == sex and row['hy']:
+                out.append(arm_code(row['hy']))
+    return out
+
+
+MALE = given_names('m')
+FEMALE = given_names('f')
 # Common surname stems (+ "yan"), most common first; Russian override where
 # Russian practice is not a letter-by-letter rendering.
 FAMILY = [('petros', None), ('harutyun', None), ('sargs', 'Саркис'), ('hovhannis', 'Оганес'),
@@ -80,20 +128,46 @@ FAMILY = [('petros', None), ('harutyun', None), ('sargs', 'Саркис'), ('hov
           ('mXitar', None), ('melqonyan', None), ('asatr', None), ('aloy', None),
           ('movsis', None), ('galstyan', None), ('bagdasar', None), ('safar', None)]
 FAMILY = [(s.replace('yan', ''), r) for s, r in FAMILY]
-PLACES = [  # (hy, ru, en, az)
-    ('Ստեփանակերտ', 'Степанакерт', 'Stepanakert', 'Xankəndi'),
-    ('Մարտունի', 'Мартуни', 'Martuni', 'Xocavənd'),
-    ('Մարտակերտ', 'Мартакерт', 'Martakert', 'Ağdərə'),
-    ('Բերձոր', 'Бердзор', 'Berdzor', 'Laçın'),
-    ('Շուշի', 'Шуши', 'Shushi', 'Şuşa'),
-    ('Հադրութ', 'Гадрут', 'Hadrut', 'Hadrut'),
-    ('Ասկերան', 'Аскеран', 'Askeran', 'Əsgəran'),
-    ('Երևան', 'Ереван', 'Yerevan', 'İrəvan'),
-    ('Գյումրի', 'Гюмри', 'Gyumri', 'Gümrü'),
-    ('Վանաձոր', 'Ванадзор', 'Vanadzor', 'Vanadzor'),
-    ('Գորիս', 'Горис', 'Goris', 'Gorus'),
-    ('Կապան', 'Капан', 'Kapan', 'Qafan'),
-]
+ARMENIA = {'Aragatsotn', 'Ararat', 'Armavir', 'Gegharkunik', 'Kotayk', 'Lori', 'Shirak',
+           'Syunik', 'Tavush', 'Vayots Dzor', 'Yerevan'}
+
+
+def places():
+    """(forms, weights): forms (hy, ru, en, az) of every settlement of
+    data/gazetteer.tsv and the share of births in it (see the docstring)."""
+    rows = []
+    with open(os.path.join(DATA, 'gazetteer.tsv'), encoding='utf-8') as fh:
+        for row in csv.DictReader(fh, delimiter='\t'):
+            rows.append(row)
+    groups = {'capital': [], 'town': [], 'village': [], 'yerevan': [], 'armenia': []}
+    for row in rows:
+        if row['id'] == 'stepanakert':
+            g = 'capital'
+        elif row['admin_hy_region'] == 'Yerevan':
+            g = 'yerevan'
+        elif row['admin_hy_region'] in ARMENIA:
+            g = 'armenia'
+        elif row['kind'] in ('city', 'town'):
+            g = 'town'
+        else:
+            g = 'village'
+        # The gazetteer has no Azerbaijani name for most towns of Armenia
+        # ('-'): Azerbaijani sources write those in Latin as they are.
+        az = row['az'] if row['az'] not in ('', '-') else row['en']
+        groups[g].append((row['hy'], row['ru'], row['en'], az))
+    share = {'capital': 0.40, 'town': 0.15, 'village': 0.35, 'yerevan': 0.04, 'armenia': 0.06}
+    forms, weights = [], []
+    for g, members in groups.items():
+        for f in members:
+            forms.append(f)
+            weights.append(share[g] / len(members))
+    return forms, weights
+
+
+PLACES, PLACE_W = places()
+PLACE_CUM = []
+for _w in PLACE_W:
+    PLACE_CUM.append((PLACE_CUM[-1] if PLACE_CUM else 0.0) + _w)
 SYL_C = 'bgdzTJlXCkhZGcmynSo7pjsvtr3Pq'
 SYL_V = 'aeiou'
 
@@ -328,7 +402,7 @@ def main():
         # about 16%, as in Armenian registers; the rest is a long tail.
         fam = zipf_pick(rnd, FAMILY, fam_cum) if rnd.random() < 0.35 else rnd.choice(tail)
         father = zipf_pick(rnd, MALE, m_cum)
-        place = rnd.randrange(len(PLACES))
+        place = zipf_pick(rnd, range(len(PLACES)), PLACE_CUM)
         base_year = rnd.randrange(1935, 2015)
         out = []
         names = set()
