@@ -302,20 +302,36 @@ void http_json(http_req_t *r, int status, json_t *json)
     answer(r, status, "application/json; charset=utf-8", text, len);
 }
 
+/* "N", the ETag of version N, into out (24 bytes). */
+static void etag_of(char *out, long long version)
+{
+    char digits[24], *d = digits + sizeof digits;
+    unsigned long long v = version < 0 ? 0 : (unsigned long long)version;
+
+    do
+        *--d = (char)('0' + v % 10);
+    while (v /= 10);
+    *out++ = '"';
+    memcpy(out, d, (size_t)(digits + sizeof digits - d));
+    out += digits + sizeof digits - d;
+    *out++ = '"';
+    *out = '\0';
+}
+
 void http_record(http_req_t *r, int status, json_t *json)
 {
-    char etag[40];
+    char etag[24];
 
-    snprintf(etag, sizeof etag, "\"%lld\"", (long long)json_integer_value(json_object_get(json, "version")));
+    etag_of(etag, (long long)json_integer_value(json_object_get(json, "version")));
     http_add_header(r, MHD_HTTP_HEADER_ETAG, etag);
     http_json(r, status, json);
 }
 
 void http_record_text(http_req_t *r, int status, char *text, size_t len, long long version)
 {
-    char etag[40];
+    char etag[24];
 
-    snprintf(etag, sizeof etag, "\"%lld\"", version);
+    etag_of(etag, version);
     http_add_header(r, MHD_HTTP_HEADER_ETAG, etag);
     answer(r, status, "application/json; charset=utf-8", text, len);
 }
@@ -854,9 +870,19 @@ static void client_address(http_req_t *r)
     const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
     strcpy(r->client, "?");
-    if (sa && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->client, sizeof r->client);
-    else if (sa && sa->sa_family == AF_INET6)
+    if (sa && sa->sa_family == AF_INET) { /* dotted quad, as inet_ntop writes it (which costs a sprintf) */
+        const unsigned char *a = (const unsigned char *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+        char *w = r->client;
+
+        for (int i = 0; i < 4; i++) {
+            if (a[i] >= 100)
+                *w++ = (char)('0' + a[i] / 100);
+            if (a[i] >= 10)
+                *w++ = (char)('0' + a[i] / 10 % 10);
+            *w++ = (char)('0' + a[i] % 10);
+            *w++ = i < 3 ? '.' : '\0';
+        }
+    } else if (sa && sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, r->client,
                   sizeof r->client);
 }
@@ -880,7 +906,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->srv = s;
         r->conn = conn;
         clock_gettime(CLOCK_MONOTONIC, &r->start);
-        snprintf(r->method, sizeof r->method, "%s", method);
+        strncpy(r->method, method, sizeof r->method - 1); /* calloc'd: NUL-terminated */
         r->path = strdup(url);
         client_address(r);
         r->route = route_find(s, method, url, r->params, &known, &allow);

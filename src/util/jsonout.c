@@ -10,8 +10,18 @@
 
 typedef jw_t out_t;
 
-/* Room for n more bytes and a NUL; 0, or -1 when out of memory. */
-static int room(out_t *o, size_t n)
+static int grow(out_t *o, size_t n);
+
+/* Room for n more bytes and a NUL; 0, or -1 when out of memory. The
+ * common case is checked inline; growing is not. */
+static inline int room(out_t *o, size_t n)
+{
+    if (o->len + n + 1 <= o->cap && !o->failed)
+        return 0;
+    return grow(o, n);
+}
+
+static int grow(out_t *o, size_t n)
 {
     size_t cap;
     char *p;
@@ -20,7 +30,7 @@ static int room(out_t *o, size_t n)
         return -1;
     if (o->len + n + 1 <= o->cap)
         return 0;
-    cap = o->cap ? o->cap : 1024;
+    cap = o->cap ? o->cap : 2048; /* a person's record is about 1.1 KB */
     while (cap < o->len + n + 1) {
         if (cap > ((size_t)-1) / 4) {
             o->failed = 1;
