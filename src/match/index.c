@@ -53,6 +53,8 @@ typedef struct mrec {
     uint8_t removed;                   /* match_index_remove(): never a candidate */
     match_date_t date;                 /* birth date as known */
     char sex;                          /* 'm', 'f' or 0 */
+    float wfat, wplace;                /* value_weight of the father's name and the
+                                          birthplace, set at build; -1: not yet */
 } mrec_t;
 
 /* The fields of a record that decide most candidate pairs without
@@ -372,6 +374,7 @@ static int rec_from_input(const match_ctx_t *ctx, match_norm_t *nz, const match_
 
     memset(r, 0, sizeof *r);
     r->place_id = -1;
+    r->wfat = r->wplace = -1;
     if (match_norm_name(nz, in->family, 0, tmp, sizeof tmp) != 0)
         return -1;
     joined(tmp, r->fam, sizeof r->fam);
@@ -1252,14 +1255,6 @@ static double value_weight(const match_index_t *ix, int f, uint32_t k)
     return w > 0 ? w : 0;
 }
 
-/* value_weight in eighths of a bit, rounded up (a bound), at most 255. */
-static uint8_t value_weight_q(const match_index_t *ix, int f, uint32_t k)
-{
-    double q = ceil(value_weight(ix, f, k) * 8);
-
-    return (uint8_t)(q > 255 ? 255 : q < 0 ? 0 : q);
-}
-
 /* Frequency band (FAM_BANDS) of a family name counted c times. */
 static int fam_band(uint32_t c)
 {
@@ -1312,8 +1307,11 @@ static double weigh(const match_index_t *ix, const mrec_t *a, const mrec_t *b, i
             }
             /* Among relatives (wcond) father and place weigh by u measured
              * on them, which already says how often a family shares one. */
-            if ((f == MATCH_F_PLACE || f == MATCH_F_FATHER) && lv[f] == 0 && wl == ix->w)
-                w = value_weight(ix, f, value_key(a, f));
+            if ((f == MATCH_F_PLACE || f == MATCH_F_FATHER) && lv[f] == 0 && wl == ix->w) {
+                float pre = f == MATCH_F_FATHER ? a->wfat : a->wplace;
+
+                w = pre >= 0 ? pre : value_weight(ix, f, value_key(a, f));
+            }
         }
         if (fw)
             fw[f] = w;
@@ -1452,8 +1450,14 @@ static void set_weights(match_index_t *ix)
     /* The dedup bounds read each record's place weight in its hot record. */
     if (ix->hot)
         for (size_t r = 0; r < ix->nbuilt; r++) {
-            ix->hot[r].qfat = value_weight_q(ix, MATCH_F_FATHER, ix->recs[r].hfat);
-            ix->hot[r].qplace = value_weight_q(ix, MATCH_F_PLACE, ix->recs[r].hplace);
+            mrec_t *p = &ix->recs[r];
+
+            /* The weight itself, looked up once (weigh reads it), and its
+             * bound in the hot record. */
+            p->wfat = (float)value_weight(ix, MATCH_F_FATHER, p->hfat);
+            p->wplace = (float)value_weight(ix, MATCH_F_PLACE, p->hplace);
+            ix->hot[r].qfat = (uint8_t)fmin(255, ceil(p->wfat * 8));
+            ix->hot[r].qplace = (uint8_t)fmin(255, ceil(p->wplace * 8));
         }
 }
 

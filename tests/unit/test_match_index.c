@@ -556,6 +556,17 @@ static void place_agreement_weighs_by_its_frequency(void **state)
     assert_true(capital.fields[MATCH_F_PLACE].weight >= 0);
     /* Shares 0.9 and 0.01: about log2(90) = 6.5 bits apart. */
     assert_true(village.fields[MATCH_F_PLACE].weight > capital.fields[MATCH_F_PLACE].weight + 5);
+    /* A record added after the build (its weight not stored yet) weighs
+     * its place as the built ones do. */
+    {
+        static const match_input_t late = {"late", "Zzz", "Qqqyan", NULL, NULL, "Hadrut", NULL};
+        match_hit_t h;
+
+        assert_int_equal(match_index_add(ix, &late), (long)N);
+        assert_int_equal(match_index_pair(ix, N, v0, &h), 0);
+        assert_string_equal(h.fields[MATCH_F_PLACE].level, "same");
+        assert_true(fabs(h.fields[MATCH_F_PLACE].weight - village.fields[MATCH_F_PLACE].weight) < 1e-3);
+    }
     match_index_free(ix);
 }
 
