@@ -11,7 +11,9 @@
  *                                         leaves apart, and why
  *   match_diag ceiling FILE.csv [P]       the best precision, recall and F1
  *                                         any matcher could reach on FILE
- *                                         (see run_ceiling)
+ *                                         (see run_ceiling); SHOW=PATTERN
+ *                                         shows distinguishable pairs
+ *                                         below P of that pattern
  *
  * FILE.csv has the columns of gen.py (with the truth column "person").
  */
@@ -882,6 +884,25 @@ static int run_ceiling(const char *file, double p)
             match_index_pair(ix, tp[i].a, tp[i].b, &h);
             if (h.prob < p)
                 below[k[i]]++;
+            if (h.prob < p && k[i] == 0) {
+                int8_t lv[MATCH_NFIELDS];
+                int sw;
+                char ps[24];
+
+                score(ix, &ix->recs[tp[i].a], &ix->recs[tp[i].b], lv, &sw, NULL);
+                pattern_str(lv, sw, ps);
+                pat_get(ps)->fn++;
+                if (getenv("SHOW") && !strncmp(ps, getenv("SHOW"), strlen(getenv("SHOW"))) &&
+                    pat_get(ps)->fn <= 8) {
+                    buf_t ex = BUF_INIT;
+
+                    match_explain(&h, &ex);
+                    printf("MISSED p=%.3f %s\n", h.prob, buf_str(&ex));
+                    show_rec(&t, ix, tp[i].a);
+                    show_rec(&t, ix, tp[i].b);
+                    buf_free(&ex);
+                }
+            }
         }
         if (k[i] == 0) {
             uint32_t ra = find_root(parent, tp[i].a), rb = find_root(parent, tp[i].b);
@@ -912,6 +933,13 @@ static int run_ceiling(const char *file, double p)
     ceil_report("clusters (joined through distinguishable pairs)", (double)ctp, 0, (double)np);
     ceil_report("pair decisions, one-rival pairs taken with their rival", (double)(hist[0] + hist[1]),
                 (double)hist[1], (double)np);
+    if (p > 0) {
+        qsort(pats, npats, sizeof *pats, by_errors);
+        printf("distinguishable pairs scored below %.2f, by pattern (F family G given P father "
+               "B birth S sex L place; x swapped):\n", p);
+        for (size_t i = 0; i < npats && i < 25; i++)
+            printf("  %s  %6zu\n", pats[i].pat, pats[i].fn);
+    }
     free(parent);
     free(k);
     free(tp);
