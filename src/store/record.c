@@ -132,6 +132,59 @@ int rec_settlement_exists(sqlite3 *db, const char *id)
     return db_int(db, "SELECT 1 FROM settlements WHERE id = ?", id, 0) == 1;
 }
 
+/* ---- names that never change ----
+ * Every record names the users who made and last changed it and its
+ * organisation. Those names are fixed (migration 0004 makes the database
+ * refuse a changed username or organisation uuid, or a deleted user or
+ * organisation), so they are remembered by id for the life of the process
+ * instead of being joined into every read. Only committed rows are
+ * remembered: a user added in a write transaction may yet be rolled back. */
+#define FIXED_IDS 4096 /* ids beyond this are looked up each time */
+
+static struct fixed_names {
+    const char     *sql;
+    pthread_mutex_t lock;
+    char           *name[FIXED_IDS];
+} fixed_users = {"SELECT username FROM users WHERE id = ?", PTHREAD_MUTEX_INITIALIZER, {0}},
+  fixed_orgs = {"SELECT uuid FROM organisations WHERE id = ?", PTHREAD_MUTEX_INITIALIZER, {0}};
+
+/* The name of id (column c of st, NULL when the column is) into buf (n
+ * bytes), or NULL when there is none. */
+static const char *fixed_name(sqlite3 *db, struct fixed_names *f, sqlite3_stmt *row, int c, char *buf, size_t n)
+{
+    long long id;
+    const char *name = NULL;
+    sqlite3_stmt *st;
+
+    if (sqlite3_column_type(row, c) == SQLITE_NULL)
+        return NULL;
+    id = sqlite3_column_int64(row, c);
+    if (id > 0 && id < FIXED_IDS) {
+        pthread_mutex_lock(&f->lock);
+        if (f->name[id])
+            name = buf, snprintf(buf, n, "%s", f->name[id]);
+        pthread_mutex_unlock(&f->lock);
+        if (name)
+            return name;
+    }
+    st = db_cached_static(db, f->sql);
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(buf, n, "%s", (const char *)sqlite3_column_text(st, 0));
+        name = buf;
+    }
+    db_done(st);
+    if (name && id > 0 && id < FIXED_IDS && sqlite3_txn_state(db, "main") != SQLITE_TXN_WRITE) {
+        pthread_mutex_lock(&f->lock);
+        if (!f->name[id])
+            f->name[id] = strdup(name); /* kept for the life of the process */
+        pthread_mutex_unlock(&f->lock);
+    }
+    return name;
+}
+
 /* Columns every record has, before its own fields, in this order. */
 enum { C_ID, C_UUID, C_VERSION, C_CREATED_AT, C_CREATED_BY, C_UPDATED_AT, C_UPDATED_BY,
        C_NUMBER, C_ORG, C_RESTRICTED, C_FIELDS };
@@ -152,11 +205,12 @@ static char *build_read_sql(const rec_entity_t *e, int by_uuid)
     buf_t sql = BUF_INIT;
     char alias[16];
 
-    /* Names behind keys come by LEFT JOIN (rowid lookups) rather than one
-     * correlated subquery each, which cost SQLite a subprogram per column. */
-    buf_puts(&sql, "SELECT t.id, t.uuid, t.version, t.created_at, cb.username, t.updated_at, ub.username, ");
+    /* Records behind keys come by LEFT JOIN (rowid lookups) rather than one
+     * correlated subquery each, which cost SQLite a subprogram per column;
+     * users and the organisation come as ids, named by fixed_name(). */
+    buf_puts(&sql, "SELECT t.id, t.uuid, t.version, t.created_at, t.created_by, t.updated_at, t.updated_by, ");
     buf_puts(&sql, e->flags & RE_NUMBER ? "t.number, " : "NULL, ");
-    buf_puts(&sql, e->flags & RE_ORG ? "og.uuid, 0" : "NULL, 0");
+    buf_puts(&sql, e->flags & RE_ORG ? "t.organisation_id, 0" : "NULL, 0");
     for (int i = 0; i < e->nfields; i++) {
         const rec_field_t *f = &e->fields[i];
 
@@ -172,9 +226,7 @@ static char *build_read_sql(const rec_entity_t *e, int by_uuid)
     }
     buf_puts(&sql, " FROM ");
     buf_puts(&sql, e->table);
-    buf_puts(&sql, " t LEFT JOIN users cb ON cb.id = t.created_by LEFT JOIN users ub ON ub.id = t.updated_by");
-    if (e->flags & RE_ORG)
-        buf_puts(&sql, " LEFT JOIN organisations og ON og.id = t.organisation_id");
+    buf_puts(&sql, " t");
     for (int i = 0; i < e->nfields; i++) {
         const rec_field_t *f = &e->fields[i];
 
@@ -261,6 +313,20 @@ static void sink_value(sink_t *k, const char *key, json_t *v)
     json_decref(v);
 }
 
+/* Member key = s, or null. */
+static void sink_cstr(sink_t *k, const char *key, const char *s)
+{
+    if (k->obj) {
+        json_object_set_new_nocheck(k->obj, key, s ? json_string(s) : json_null());
+        return;
+    }
+    jw_name(k->w, key);
+    if (s)
+        jw_string(k->w, s, strlen(s));
+    else
+        jw_null(k->w);
+}
+
 /* Member key = column c as a string, or null. Text in the store was
  * checked as UTF-8 when it came in, so it is not checked again here. */
 static void sink_text(sink_t *k, const char *key, sqlite3_stmt *st, int c)
@@ -319,6 +385,8 @@ static void sink_array(sink_t *k, const char *key, sqlite3_stmt *st, int c)
  * a last member "protected" names those that hold a value. */
 static void read_row(sqlite3_stmt *st, const rec_entity_t *e, unsigned long long open, int held, sink_t *k)
 {
+    sqlite3 *db = sqlite3_db_handle(st);
+    char name[256]; /* a username or uuid from fixed_name() */
     int names[64], nnames = 0;
 
     sink_text(k, "id", st, C_UUID);
@@ -349,11 +417,11 @@ static void read_row(sqlite3_stmt *st, const rec_entity_t *e, unsigned long long
             sink_text(k, f->name, st, c);
     }
     if (e->flags & RE_ORG)
-        sink_text(k, "organisation", st, C_ORG);
+        sink_cstr(k, "organisation", fixed_name(db, &fixed_orgs, st, C_ORG, name, sizeof name));
     sink_text(k, "created_at", st, C_CREATED_AT);
-    sink_text(k, "created_by", st, C_CREATED_BY);
+    sink_cstr(k, "created_by", fixed_name(db, &fixed_users, st, C_CREATED_BY, name, sizeof name));
     sink_text(k, "updated_at", st, C_UPDATED_AT);
-    sink_text(k, "updated_by", st, C_UPDATED_BY);
+    sink_cstr(k, "updated_by", fixed_name(db, &fixed_users, st, C_UPDATED_BY, name, sizeof name));
     if (held && k->w) {
         jw_name(k->w, "protected");
         jw_open(k->w, '[');

@@ -32,6 +32,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+    db_protect_users(); /* should a test have failed while they were not */
     fixture_close(*state);
     return 0;
 }
@@ -98,6 +99,39 @@ static void clock_text_is_utc_iso_with_milliseconds(void **state)
     assert_memory_equal(b, want, 20); /* the day before, not the second cached for today */
     assert_true(strcmp(a, c) <= 0);
     assert_memory_equal(a, c, 19);
+}
+
+/* Reads name users and organisations from memory by id (store/record.c):
+ * the database must refuse what would make a remembered name wrong. */
+static void usernames_and_organisations_are_fixed(void **state)
+{
+    fixture_t *f = *state;
+    sqlite3 *db = f->c.db;
+
+    assert_int_equal(0xff & sqlite3_exec(db, "INSERT INTO organisations (uuid, name, kind, created_at) VALUES "
+                                      "('00000000-0000-4000-8000-000000000001', 'Org', 'ngo', '2026-01-01')",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(0xff & sqlite3_exec(db, "INSERT INTO users (uuid, organisation_id, username, display_name, role, "
+                                      "password_hash, password_changed_at, created_at) VALUES "
+                                      "('00000000-0000-4000-8000-000000000002', (SELECT max(id) FROM organisations), "
+                                      "'fixed.user', 'F', 'registrar', 'x', '2026-01-01', '2026-01-01')",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    db_unprotect_users(); /* as the code that may change a user does: the triggers still refuse */
+    assert_int_equal(0xff & sqlite3_exec(db, "UPDATE users SET username = 'other' WHERE username = 'fixed.user'", NULL, NULL,
+                                  NULL), SQLITE_CONSTRAINT);
+    assert_int_equal(0xff & sqlite3_exec(db, "UPDATE users SET id = id + 100 WHERE username = 'fixed.user'", NULL, NULL,
+                                  NULL), SQLITE_CONSTRAINT);
+    assert_int_equal(0xff & sqlite3_exec(db, "DELETE FROM users WHERE username = 'fixed.user'", NULL, NULL, NULL),
+                     SQLITE_CONSTRAINT);
+    assert_int_equal(0xff & sqlite3_exec(db, "UPDATE organisations SET uuid = '00000000-0000-4000-8000-000000000009' "
+                                      "WHERE name = 'Org'", NULL, NULL, NULL), SQLITE_CONSTRAINT);
+    assert_int_equal(0xff & sqlite3_exec(db, "DELETE FROM organisations WHERE name = 'Org'", NULL, NULL, NULL),
+                     SQLITE_CONSTRAINT);
+    /* what does change still may */
+    assert_int_equal(0xff & sqlite3_exec(db, "UPDATE users SET disabled = 1, display_name = 'G' WHERE username = 'fixed.user'",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    db_protect_users();
+    assert_int_equal(db_int(db, "SELECT count(*) FROM users WHERE username = ?", "fixed.user", -1), 1);
 }
 
 static void migrations_are_numbered_once_each(void **state)
@@ -358,6 +392,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(migrations_apply_once_and_all_tables_are_strict, setup, teardown),
         cmocka_unit_test(migrations_are_numbered_once_each),
         cmocka_unit_test(clock_text_is_utc_iso_with_milliseconds),
+        cmocka_unit_test_setup_teardown(usernames_and_organisations_are_fixed, setup, teardown),
         cmocka_unit_test_setup_teardown(migrate_refuses_a_newer_database, setup, teardown),
         cmocka_unit_test_setup_teardown(person_validation_names_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(update_needs_the_current_version, setup, teardown),
