@@ -4,7 +4,8 @@
  *
  * Comparison levels per field (index into match_model_t.m/u):
  *   family  0 exact  1 close (JW >= 0.94)  2 similar (JW >= 0.85)  3 different
- *   given   0 exact or equivalent  1 close (JW >= 0.92)  2 initial  3 different
+ *   given   0 exact or equivalent  1 close (JW >= 0.92)  2 similar (one typo:
+ *           Damerau-Levenshtein <= 1 on the folded forms)  3 initial  4 different
  *   father  0 exact or equivalent  1 close (JW >= 0.90)  2 initial  3 different
  *   birth   enum match_date_level (0 exact .. 7 different)
  *   sex     0 same  1 different
@@ -193,20 +194,25 @@ struct match_index {
 static const char *field_names[MATCH_NFIELDS] = {"family", "given", "father", "birth", "sex", "place"};
 static const char *level_names[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
     {"exact", "close", "similar", "different"},
-    {"exact", "close", "initial", "different"},
+    {"exact", "close", "similar", "initial", "different"},
     {"exact", "close", "initial", "different"},
     {"exact", "one-year-apart-same-day", "day-month-swapped", "year-month", "year",
      "same-year-only", "one-year-apart", "different"},
     {"same", "different"},
     {"same", "close", "different"},
 };
-static const int nlevels[MATCH_NFIELDS] = {4, 4, 4, 8, 2, 3};
+static const int nlevels[MATCH_NFIELDS] = {4, 5, 4, 8, 2, 3};
+/* Given-name levels by meaning (the other name fields have no "similar":
+ * initial is their level 2). */
+#define GIV_SIMILAR 2
+#define GIV_INITIAL 3
+#define GIV_DIFFERENT 4
 
 /* Defaults, used for small indexes (too few records to estimate) and as
  * EM's starting point. */
 static const double default_m[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
     {0.86, 0.09, 0.04, 0.01},
-    {0.85, 0.05, 0.08, 0.02},
+    {0.84, 0.05, 0.03, 0.06, 0.02},
     {0.95, 0.035, 0.005, 0.01},
     {0.50, 0.02, 0.005, 0.16, 0.25, 0.02, 0.035, 0.01},
     {0.97, 0.03},
@@ -214,7 +220,7 @@ static const double default_m[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
 };
 static const double default_u[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
     {0.005, 0.004, 0.02, 0.971},
-    {0.02, 0.01, 0.005, 0.965},
+    {0.02, 0.01, 0.01, 0.005, 0.955},
     {0.02, 0.01, 0.005, 0.965},
     {0.00004, 0.00008, 0.00004, 0.0008, 0.012, 0.011, 0.025, 0.95104},
     {0.5, 0.5},
@@ -1157,8 +1163,39 @@ static double jw_cached(const char *a, uint64_t ha, const char *b, uint64_t hb)
     return v;
 }
 
+/* Are a and b at most one edit apart (insertion, deletion, substitution or
+ * transposition of neighbours: optimal-string-alignment distance <= 1)?
+ * Linear, no table: the common prefix, then the one edit, then the rest
+ * equal. */
+static int one_edit(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), i = 0;
+
+    if (la > lb + 1 || lb > la + 1)
+        return 0;
+    while (a[i] && a[i] == b[i])
+        i++;
+    if (la == lb)
+        return !a[i] || !strcmp(a + i + 1, b + i + 1) ||
+               (a[i + 1] == b[i] && a[i] == b[i + 1] && !strcmp(a + i + 2, b + i + 2));
+    return la > lb ? !strcmp(a + i + 1, b + i) : !strcmp(a + i, b + i + 1);
+}
+
+/* What name_level found, before each field numbers it. */
+enum name_agreement { NA_EXACT, NA_CLOSE, NA_SIMILAR, NA_INITIAL, NA_DIFFERENT };
+
+/* Levels by field: given names have their own "similar" level; the family
+ * name's similar (JW >= 0.85) and an initial in its slot are one level;
+ * the father's name has no similar level. */
+static const int8_t given_levels[] = {0, 1, GIV_SIMILAR, GIV_INITIAL, GIV_DIFFERENT};
+static const int8_t family_levels[] = {0, 1, 2, 2, 3};
+static const int8_t father_levels[] = {0, 1, 2, 2, 3};
+
+/* Agreement of two folded names (enum name_agreement), or -1 when one is
+ * missing. similar > 0: a Jaro-Winkler that far is "similar"; typo: one
+ * edit apart is "similar" (a given name's typo: Hakob/Hokob, Seda/Sada). */
 static int name_level(const char *a, uint64_t ha, const char *b, uint64_t hb, int equal,
-                      double close, double similar, int initials, char ia, char ib)
+                      double close, double similar, int typo, int initials, char ia, char ib)
 {
     double jw;
 
@@ -1168,47 +1205,61 @@ static int name_level(const char *a, uint64_t ha, const char *b, uint64_t hb, in
      * Aram and Artur. */
     if (initials && (!a[1] || !b[1])) {
         if (!a[1] && !b[1])
-            return a[0] == b[0] || ia == ib ? 2 : 3;
-        return (!a[1] ? initial_fits(ia ? ia : a[0], ib, b) : initial_fits(ib ? ib : b[0], ia, a)) ? 2 : 3;
+            return a[0] == b[0] || ia == ib ? NA_INITIAL : NA_DIFFERENT;
+        return (!a[1] ? initial_fits(ia ? ia : a[0], ib, b) : initial_fits(ib ? ib : b[0], ia, a))
+                   ? NA_INITIAL
+                   : NA_DIFFERENT;
     }
     if (equal)
-        return 0;
+        return NA_EXACT;
     jw = jw_cached(a, ha, b, hb);
     if (jw >= close)
-        return 1;
+        return NA_CLOSE;
     if (similar > 0 && jw >= similar)
-        return 2;
-    return 3;
+        return NA_SIMILAR;
+    if (typo && one_edit(a, b))
+        return NA_SIMILAR;
+    return NA_DIFFERENT;
+}
+
+static int8_t field_level(const int8_t *map, int na)
+{
+    return na < 0 ? -1 : map[na];
 }
 
 /* Levels of all fields; names read as given or swapped. */
 static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATCH_NFIELDS])
 {
     if (!swapped) {
-        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, a->sfam, b->fam, b->sfam,
-                                                same_name(a->hfam, b->hfam, a->grp & G_FAM,
-                                                          b->grp & G_FAM, a->sfam, b->sfam),
-                                                0.94, 0.85, 0, 0, 0);
-        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->giv, b->sgiv,
-                                               same_name(a->hgiv, b->hgiv, a->grp & G_GIV,
-                                                         b->grp & G_GIV, a->sgiv, b->sgiv),
-                                               0.92, 0, 1, a->ginit, b->ginit);
+        lv[MATCH_F_FAMILY] = field_level(family_levels,
+                                         name_level(a->fam, a->sfam, b->fam, b->sfam,
+                                                    same_name(a->hfam, b->hfam, a->grp & G_FAM,
+                                                              b->grp & G_FAM, a->sfam, b->sfam),
+                                                    0.94, 0.85, 0, 0, 0, 0));
+        lv[MATCH_F_GIVEN] = field_level(given_levels,
+                                        name_level(a->giv, a->sgiv, b->giv, b->sgiv,
+                                                   same_name(a->hgiv, b->hgiv, a->grp & G_GIV,
+                                                             b->grp & G_GIV, a->sgiv, b->sgiv),
+                                                   0.92, 0, 1, 1, a->ginit, b->ginit));
     } else {
         /* Read swapped, a given name sits in the family slot: an initial
          * there ("Sargsyan, G.") fits like a similar family name. */
-        lv[MATCH_F_FAMILY] = (int8_t)name_level(a->fam, a->sfam, b->giv, b->sgiv,
-                                                same_name(a->tfam, b->tgiv, a->grp & G_TFAM,
-                                                          b->grp & G_TGIV, a->sfam, b->sgiv),
-                                                0.94, 0.85, 1, 0, b->ginit);
-        lv[MATCH_F_GIVEN] = (int8_t)name_level(a->giv, a->sgiv, b->fam, b->sfam,
-                                               same_name(a->tgiv, b->tfam, a->grp & G_TGIV,
-                                                         b->grp & G_TFAM, a->sgiv, b->sfam),
-                                               0.92, 0, 1, 0, 0);
+        lv[MATCH_F_FAMILY] = field_level(family_levels,
+                                         name_level(a->fam, a->sfam, b->giv, b->sgiv,
+                                                    same_name(a->tfam, b->tgiv, a->grp & G_TFAM,
+                                                              b->grp & G_TGIV, a->sfam, b->sgiv),
+                                                    0.94, 0.85, 0, 1, 0, b->ginit));
+        lv[MATCH_F_GIVEN] = field_level(given_levels,
+                                        name_level(a->giv, a->sgiv, b->fam, b->sfam,
+                                                   same_name(a->tgiv, b->tfam, a->grp & G_TGIV,
+                                                             b->grp & G_TFAM, a->sgiv, b->sfam),
+                                                   0.92, 0, 1, 1, 0, 0));
     }
-    lv[MATCH_F_FATHER] = (int8_t)name_level(a->fat, a->sfat, b->fat, b->sfat,
-                                            same_name(a->hfat, b->hfat, a->grp & G_FAT,
-                                                      b->grp & G_FAT, a->sfat, b->sfat),
-                                            0.90, 0, 1, 0, 0);
+    lv[MATCH_F_FATHER] = field_level(father_levels,
+                                     name_level(a->fat, a->sfat, b->fat, b->sfat,
+                                                same_name(a->hfat, b->hfat, a->grp & G_FAT,
+                                                          b->grp & G_FAT, a->sfat, b->sfat),
+                                                0.90, 0, 0, 1, 0, 0));
     {
         int d = match_compare_dates(&a->date, &b->date);
 
@@ -1274,7 +1325,7 @@ static double weigh(const match_index_t *ix, const mrec_t *a, const mrec_t *b, i
      * the given name: pairs that agree on the given name are namesakes
      * from other families when they are not one person, and take the plain
      * weights. */
-    if ((lv[MATCH_F_FAMILY] == 0 || lv[MATCH_F_FAMILY] == 1) && lv[MATCH_F_GIVEN] == 3) {
+    if ((lv[MATCH_F_FAMILY] == 0 || lv[MATCH_F_FAMILY] == 1) && lv[MATCH_F_GIVEN] == GIV_DIFFERENT) {
         uint32_t ca = tf_get(&ix->tf_name, a->tfam);
         uint32_t cb = tf_get(&ix->tf_name, swapped ? b->tgiv : b->tfam);
         int band = fam_band(ca > cb ? ca : cb);
@@ -1331,7 +1382,7 @@ static double score(const match_index_t *ix, const mrec_t *a, const mrec_t *b,
     w = weigh(ix, a, b, 0, lv, fw);
     *swapped = 0;
     if (a->fam[0] && a->giv[0] && b->fam[0] && b->giv[0] &&
-        (lv[MATCH_F_FAMILY] >= 2 || lv[MATCH_F_GIVEN] >= 3)) {
+        (lv[MATCH_F_FAMILY] >= 2 || lv[MATCH_F_GIVEN] == GIV_DIFFERENT)) {
         double f2[MATCH_NFIELDS];
 
         levels(a, b, 1, l2);
@@ -1397,6 +1448,15 @@ void match_explain(const match_hit_t *h, buf_t *out)
 
 /* ---- Model estimation --------------------------------------------------- */
 
+/* Is level k of field f a stronger agreement than its level l (k < l)?
+ * Levels are ordered, except that a given name's typo ("similar") and its
+ * initial are different kinds of partial agreement: neither bounds the
+ * other. */
+static int stronger(int f, int k, int l)
+{
+    return !(f == MATCH_F_GIVEN && k == GIV_SIMILAR && l == GIV_INITIAL);
+}
+
 static void set_weights(match_index_t *ix)
 {
     const match_model_t *m = &ix->model;
@@ -1414,8 +1474,9 @@ static void set_weights(match_index_t *ix)
             /* Levels go from full agreement to disagreement: a weaker level
              * never weighs more than a stronger one (a level never seen
              * has tiny m and u, and their ratio means nothing). */
-            if (l > 0 && l < nlevels[f] && ix->w[f][l] > ix->w[f][l - 1])
-                ix->w[f][l] = ix->w[f][l - 1];
+            for (int k = 0; k < l && l < nlevels[f]; k++)
+                if (stronger(f, k, l) && ix->w[f][l] > ix->w[f][k])
+                    ix->w[f][l] = ix->w[f][k];
         }
     /* Full agreement on a field is never evidence against a match, whatever
      * a small or odd sample taught (see estimate_model). */
@@ -1434,8 +1495,9 @@ static void set_weights(match_index_t *ix)
                     ix->wcond[b][f][l] = ix->w[f][l];
                     continue;
                 }
-                if (l > 0 && l < nlevels[f] && w > ix->wcond[b][f][l - 1])
-                    w = ix->wcond[b][f][l - 1];
+                for (int k = 0; k < l && l < nlevels[f]; k++)
+                    if (stronger(f, k, l) && w > ix->wcond[b][f][k])
+                        w = ix->wcond[b][f][k];
                 if (l == 0 && w < 0)
                     w = 0;
                 ix->wcond[b][f][l] = w;
@@ -1606,8 +1668,8 @@ static int estimate_u_cond(match_index_t *ix)
             (double)(j - i) * (double)(j - i - 1) / 2;
     }
     for (size_t i = 0, j; i < n; i = j) {
-        size_t len;
-        int band;
+        size_t len, ex = 0, ey = 0;
+        int band, all;
         double take;
 
         for (j = i; j < n && e[j].key == e[i].key; j++)
@@ -1616,11 +1678,28 @@ static int estimate_u_cond(match_index_t *ix)
         if (len < 2)
             continue;
         band = fam_band(tf_get(&ix->tf_name, ix->recs[e[i].rec].tfam));
+        /* A band with fewer pairs than wanted is taken whole, each pair
+         * once: drawing it want times over counted its few pairs again and
+         * again, passed the test of enough pairs below on draws, and gave
+         * weights from a handful of families (father +16.8 at 10,000). */
+        all = pairs[band] <= want;
         take = (double)len * (double)(len - 1) / 2 * want / pairs[band];
         /* Round at random, so that small families count on average. */
-        take = floor(take + (double)(rng_next(&seed) >> 11) / 9007199254740992.0);
+        take = all ? (double)len * (double)(len - 1) / 2
+                   : floor(take + (double)(rng_next(&seed) >> 11) / 9007199254740992.0);
         for (double t = 0; t < take; t++) {
-            size_t x = i + rng_next(&seed) % len, y = i + rng_next(&seed) % len;
+            size_t x, y;
+
+            if (all) {
+                /* The t-th pair x < y of the family, in order. */
+                if (t == 0)
+                    ex = i, ey = i + 1;
+                else if (++ey == j)
+                    ex++, ey = ex + 1;
+                x = ex, y = ey;
+            } else {
+                x = i + rng_next(&seed) % len, y = i + rng_next(&seed) % len;
+            }
             const mrec_t *a = &ix->recs[e[x].rec], *b = &ix->recs[e[y].rec];
             int8_t lv[MATCH_NFIELDS];
 
@@ -1631,7 +1710,7 @@ static int estimate_u_cond(match_index_t *ix)
              * different. Close names and initials are mostly one person
              * written twice, and counted here they made a shared birth
              * date look common among relatives. */
-            if (lv[MATCH_F_GIVEN] != (int8_t)(nlevels[MATCH_F_GIVEN] - 1))
+            if (lv[MATCH_F_GIVEN] != GIV_DIFFERENT)
                 continue;
             for (int f = 0; f < MATCH_NFIELDS; f++)
                 if (lv[f] >= 0) {
@@ -1652,7 +1731,7 @@ static int estimate_u_cond(match_index_t *ix)
     return 0;
 }
 
-#define NPATTERNS (5u * 5u * 5u * 9u * 3u * 4u)
+#define NPATTERNS (5u * 6u * 5u * 9u * 3u * 4u)
 
 static uint32_t pattern_code(const int8_t lv[MATCH_NFIELDS])
 {

@@ -462,6 +462,61 @@ static void blocking_tolerates_year_and_initials(void **state)
     match_index_free(ix);
 }
 
+/* A given name one typo away (Hakob/Hokob, Seda/Sada, a transposition)
+ * agrees as "similar", between close and different; two names two edits
+ * apart stay different. An initial is no stronger or weaker kind of
+ * agreement than a typo: its weight is its own, not capped by similar's. */
+static void given_typo_agrees_as_similar(void **state)
+{
+    static const match_input_t recs[] = {
+        {"a", "Hakob", "Sargsyan", NULL, "1950-02-03", NULL, "M"},
+        {"b", "Hokob", "Sargsyan", NULL, "1950-02-03", NULL, "M"},
+        {"c", "Seda", "Melkonyan", NULL, "1961", NULL, "F"},
+        {"d", "Sada", "Melkonyan", NULL, "1961", NULL, "F"},
+        {"e", "Aram", "Petrosyan", NULL, "1970", NULL, "M"},
+        {"f", "Arsen", "Petrosyan", NULL, "1970", NULL, "M"},
+        {"g", "A.", "Petrosyan", NULL, "1970", NULL, "M"},
+        {"h", "Nerses", "Avagyan", NULL, "1944", NULL, "M"},
+        {"i", "Neserss", "Avagyan", NULL, "1944", NULL, "M"},
+    };
+    match_index_t *ix = match_index_new(ctx);
+    match_hit_t h;
+    double similar, different, initial;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof recs / sizeof *recs; i++)
+        match_index_add(ix, &recs[i]);
+    assert_int_equal(match_index_build(ix, 1), 0);
+    assert_int_equal(match_index_pair(ix, 0, 1, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "similar");
+    similar = h.fields[MATCH_F_GIVEN].weight;
+    assert_int_equal(match_index_pair(ix, 2, 3, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "similar");
+    assert_int_equal(match_index_pair(ix, 4, 5, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "different");
+    different = h.fields[MATCH_F_GIVEN].weight;
+    assert_int_equal(match_index_pair(ix, 4, 6, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "initial");
+    initial = h.fields[MATCH_F_GIVEN].weight;
+    /* nerses/neserss: a transposition and an insertion, two edits. */
+    assert_int_equal(match_index_pair(ix, 7, 8, &h), 0);
+    assert_string_not_equal(h.fields[MATCH_F_GIVEN].level, "similar");
+    assert_true(similar > different);
+    assert_true(similar > 0);
+    /* The default model weighs an initial above a typo (m/u 0.06/0.005
+     * against 0.03/0.01): the order of the levels must not cap it by
+     * similar's weight, only by close's (0.05/0.01), the level above both. */
+    {
+        const match_model_t *m = match_index_model(ix);
+        double raw = log2(m->m[MATCH_F_GIVEN][3] / m->u[MATCH_F_GIVEN][3]);
+        double close = log2(m->m[MATCH_F_GIVEN][1] / m->u[MATCH_F_GIVEN][1]);
+
+        assert_true(initial > similar);
+        assert_true(fabs(initial - (raw < close ? raw : close)) < 1e-9);
+    }
+    match_index_free(ix);
+}
+
 /* Pattern counts drawn exactly from a known model; EM from a poor start
  * must find it again. */
 static void em_converges_on_fixture(void **state)
@@ -633,6 +688,7 @@ int main(void)
         cmocka_unit_test(family_agreement_never_weighs_against),
         cmocka_unit_test(search_given_name_first_finds_every_script),
         cmocka_unit_test(blocking_tolerates_year_and_initials),
+        cmocka_unit_test(given_typo_agrees_as_similar),
     };
     return cmocka_run_group_tests_name("match::index", tests, setup, teardown);
 }
