@@ -639,14 +639,9 @@ static int run_splits(const char *file, double p, size_t show)
             sa++;
             pure &= !strcmp(s0(cell(&t, x, C_TRUTH)), s0(cell(&t, a, C_TRUTH)));
             for (uint32_t y = head[cl[b]]; y != UINT32_MAX; y = nxt[y]) {
-                int8_t lv[MATCH_NFIELDS];
-                int sw;
-                double fw[MATCH_NFIELDS], against = 0;
-                double w = score(ix, &ix->recs[x], &ix->recs[y], lv, &sw, fw);
+                double w;
 
-                for (int f = 0; f < MATCH_NFIELDS; f++)
-                    against += fw[f] < 0 ? fw[f] : 0;
-                vetoed |= w < CONTRADICTION || against < CONTRADICTION_FIELDS;
+                vetoed |= cross_pair_vetoes(ix, x, y, &w);
                 sumw += w;
                 sump += prob_of(ix, w);
                 minw = w < minw ? w : minw;

@@ -2583,6 +2583,23 @@ done:
  * do that; two independent ones are not one person). */
 #define CONTRADICTION_FIELDS (2 * CONTRADICTION)
 
+/* Whether records x and y, one in each of two clusters, forbid merging
+ * them; *w is their match weight. The evidence against counts field by
+ * field: two namesakes born years apart to other fathers agree on the
+ * names as much as they disagree on the rest, and their total weight,
+ * near 0, hides that they cannot be one person. */
+static int cross_pair_vetoes(const match_index_t *ix, uint32_t x, uint32_t y, double *w)
+{
+    int8_t lv[MATCH_NFIELDS];
+    int sw;
+    double fw[MATCH_NFIELDS], against = 0;
+
+    *w = score(ix, &ix->recs[x], &ix->recs[y], lv, &sw, fw);
+    for (int f = 0; f < MATCH_NFIELDS; f++)
+        against += fw[f] < 0 ? fw[f] : 0;
+    return *w < CONTRADICTION || against < CONTRADICTION_FIELDS;
+}
+
 static uint32_t find_root(uint32_t *parent, uint32_t x)
 {
     while (parent[x] != x) {
@@ -2625,18 +2642,9 @@ int match_cluster(const match_index_t *ix, const match_pair_t *pairs, size_t npa
         /* Check the merge against every cross pair, not only this one. */
         for (uint32_t x = ra; x != UINT32_MAX && !veto; x = next[x])
             for (uint32_t y = rb; y != UINT32_MAX; y = next[y]) {
-                int8_t lv[MATCH_NFIELDS];
-                int sw;
-                double fw[MATCH_NFIELDS], against = 0;
-                double w = score(ix, &ix->recs[x], &ix->recs[y], lv, &sw, fw);
+                double w;
 
-                /* The evidence against, field by field: two namesakes
-                 * born years apart to other fathers agree on the names as
-                 * much as they disagree on the rest, and their total
-                 * weight, near 0, hides that they cannot be one person. */
-                for (int f = 0; f < MATCH_NFIELDS; f++)
-                    against += fw[f] < 0 ? fw[f] : 0;
-                if (w < CONTRADICTION || against < CONTRADICTION_FIELDS) {
+                if (cross_pair_vetoes(ix, x, y, &w)) {
                     veto = 1;
                     break;
                 }
