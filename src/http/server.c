@@ -264,7 +264,7 @@ static void answer(http_req_t *r, int status, const char *type, char *text, size
 {
     struct MHD_Response *resp;
 
-    if (r->answered || r->resp) {
+    if (r->answered) {
         free(text);
         return;
     }

@@ -148,6 +148,18 @@ static struct fixed_names {
 } fixed_users = {"SELECT username FROM users WHERE id = ?", PTHREAD_MUTEX_INITIALIZER, {0}},
   fixed_orgs = {"SELECT uuid FROM organisations WHERE id = ?", PTHREAD_MUTEX_INITIALIZER, {0}};
 
+/* src into buf (n bytes, cut short if it must): buf. */
+static char *copy_name(char *buf, size_t n, const char *src)
+{
+    size_t len = strlen(src);
+
+    if (len >= n)
+        len = n - 1;
+    memcpy(buf, src, len);
+    buf[len] = '\0';
+    return buf;
+}
+
 /* The name of id (column c of st, NULL when the column is) into buf (n
  * bytes), or NULL when there is none. */
 static const char *fixed_name(sqlite3 *db, struct fixed_names *f, sqlite3_stmt *row, int c, char *buf, size_t n)
@@ -162,7 +174,7 @@ static const char *fixed_name(sqlite3 *db, struct fixed_names *f, sqlite3_stmt *
     if (id > 0 && id < FIXED_IDS) {
         pthread_mutex_lock(&f->lock);
         if (f->name[id])
-            name = buf, snprintf(buf, n, "%s", f->name[id]);
+            name = copy_name(buf, n, f->name[id]);
         pthread_mutex_unlock(&f->lock);
         if (name)
             return name;
@@ -172,8 +184,7 @@ static const char *fixed_name(sqlite3 *db, struct fixed_names *f, sqlite3_stmt *
         return NULL;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW) {
-        snprintf(buf, n, "%s", (const char *)sqlite3_column_text(st, 0));
-        name = buf;
+        name = copy_name(buf, n, (const char *)sqlite3_column_text(st, 0));
     }
     db_done(st);
     if (name && id > 0 && id < FIXED_IDS && sqlite3_txn_state(db, "main") != SQLITE_TXN_WRITE) {
