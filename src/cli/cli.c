@@ -26,6 +26,7 @@
 #include "sec/crypt.h"
 #include "store/db.h"
 #include "store/protected.h"
+#include "store/sqlmem.h"
 #include "util/log.h"
 #include "version.h"
 
@@ -503,6 +504,7 @@ int cli_main(int argc, char **argv)
     /* No global memory statistics: they serialise every SQLite allocation
      * behind one mutex. Must come before SQLite is first used. */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    db_memory_setup();
     if (sodium_init() < 0) {
         fprintf(stderr, "homeward: cannot initialise libsodium\n");
         return 1;

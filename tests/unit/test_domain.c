@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +17,7 @@
 #include "domain/domain.h"
 #include "sec/crypt.h"
 #include "store/db.h"
+#include "store/sqlmem.h"
 #include "util/embedded.h"
 
 #include "fixture.h"
@@ -386,9 +388,84 @@ static void return_case_needs_one_subject(void **state)
     json_decref(body);
 }
 
+/* store/sqlmem.c gives SQLite its memory: every size whole and aligned,
+ * contents kept through realloc, a freed block given out again on the same
+ * thread, lists of ended threads freed, and SQLite itself working on it.
+ * Installed here for the whole program, as the command line does. */
+static void *churn(void *unused)
+{
+    void *p[300];
+
+    (void)unused;
+    for (int i = 0; i < 300; i++)
+        p[i] = sqlite3_malloc(1 + i * 3);
+    for (int i = 0; i < 300; i++)
+        sqlite3_free(p[i]);
+    return NULL;
+}
+
+static void sqlite_memory_is_whole_and_reused(void **state)
+{
+    static const int sizes[] = {1, 7, 8, 16, 17, 100, 511, 512, 513, 1023, 1024, 1025, 5000};
+    sqlite3 *db;
+    pthread_t t;
+    char *p, *q;
+
+    (void)state;
+    assert_int_equal(sqlite3_shutdown(), SQLITE_OK);
+    assert_int_equal(db_memory_setup(), 0);
+    assert_int_equal(sqlite3_initialize(), SQLITE_OK);
+#if defined(__SANITIZE_ADDRESS__)
+    assert_int_equal(db_memory_active(), 0); /* AddressSanitizer must see SQLite's frees */
+#else
+    assert_int_equal(db_memory_active(), 1);
+#endif
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        p = sqlite3_malloc(sizes[i]);
+        assert_non_null(p);
+        assert_true(sqlite3_msize(p) >= (sqlite3_uint64)sizes[i]);
+        assert_int_equal((uintptr_t)p % 8, 0);
+        memset(p, 'a' + (int)i, (size_t)sizes[i]);
+        q = sqlite3_malloc(sizes[i]);
+        assert_non_null(q);
+        memset(q, 'z', (size_t)sizes[i]);
+        for (int k = 0; k < sizes[i]; k++)
+            assert_int_equal(p[k], 'a' + (int)i); /* two live blocks never overlap */
+        sqlite3_free(q);
+        sqlite3_free(p);
+    }
+    p = sqlite3_malloc(10);
+    memcpy(p, "abcdefghij", 10);
+    p = sqlite3_realloc(p, 3000);
+    assert_non_null(p);
+    assert_memory_equal(p, "abcdefghij", 10);
+    p = sqlite3_realloc(p, 5);
+    assert_non_null(p);
+    assert_memory_equal(p, "abcde", 5);
+    sqlite3_free(p);
+    if (db_memory_active()) {
+        p = sqlite3_malloc(40);
+        sqlite3_free(p);
+        assert_ptr_equal(sqlite3_malloc(33), p); /* the same 48-byte class */
+        sqlite3_free(p);
+    }
+    assert_int_equal(pthread_create(&t, NULL, churn, NULL), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (s TEXT);"
+                                      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
+                                      " INSERT INTO t SELECT printf('%.*c', i % 700 + 1, 'x') FROM n;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(db_int(db, "SELECT sum(length(s)) FROM t", NULL, -1), 671600);
+    sqlite3_close(db);
+    db_memory_thread_end();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sqlite_memory_is_whole_and_reused),
         cmocka_unit_test_setup_teardown(migrations_apply_once_and_all_tables_are_strict, setup, teardown),
         cmocka_unit_test(migrations_are_numbered_once_each),
         cmocka_unit_test(clock_text_is_utc_iso_with_milliseconds),
