@@ -48,6 +48,7 @@ typedef struct token_seen {
 
 typedef struct worker {
     int            writes;     /* serves writes (1) or reads (0) */
+    int            home;       /* a reader kept by one network thread */
     sqlite3       *db;
     text_folder_t *folder;
     dom_ctx_t      base;       /* the domain's per-worker resources (matcher) */
@@ -121,11 +122,29 @@ const http_route_t *http_routes(void)
  * their own, many with a small cache, each used by one write thread: as
  * many writes as there are writers wait for one commit, which is what makes
  * one fsync serve many of them. */
+static _Thread_local worker_t *home;        /* this network thread's own reader */
+static _Thread_local server_t *home_server; /* of which server */
+
 static worker_t *worker_get(server_t *s, int writes)
 {
     worker_t *w;
 
+    /* A network thread keeps the first reader it gets: its prepared
+     * statements, page cache and the memory SQLite reuses (store/sqlmem.c)
+     * then stay with one thread, and a read takes no lock. There is a
+     * reader for each network thread and one spare, which any other thread
+     * that reads borrows and gives back. */
+    if (!writes && home && home_server == s)
+        return home;
     pthread_mutex_lock(&s->lock);
+    if (!writes && s->nidle[0] > 1) {
+        w = s->idle[0][--s->nidle[0]];
+        pthread_mutex_unlock(&s->lock);
+        w->home = 1;
+        home = w;
+        home_server = s;
+        return w;
+    }
     while (s->nidle[writes] == 0)
         pthread_cond_wait(&s->freed[writes], &s->lock);
     w = s->idle[writes][--s->nidle[writes]];
@@ -136,6 +155,8 @@ static worker_t *worker_get(server_t *s, int writes)
 static void worker_put(server_t *s, worker_t *w)
 {
     db_rollback(w->db); /* never hand on an open transaction */
+    if (w->home)
+        return;
     pthread_mutex_lock(&s->lock);
     s->idle[w->writes][s->nidle[w->writes]++] = w;
     pthread_cond_signal(&s->freed[w->writes]);
@@ -1108,7 +1129,8 @@ int http_serve(const http_config_t *cfg)
     const union MHD_DaemonInfo *info;
     char err[256], host[64] = "", *cert = NULL, *key = NULL;
     sigset_t set;
-    int sig, readers = cfg->threads > 0 ? cfg->threads : 4, threads = readers + WRITERS;
+    int sig, nthreads = cfg->threads > 0 ? cfg->threads : 4;
+    int readers = nthreads + 1, threads = readers + WRITERS; /* a reader per network thread, and a spare */
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 
     if (parse_listen(cfg->listen, &ss, &sslen, err, sizeof err) != 0) {
@@ -1134,7 +1156,7 @@ int http_serve(const http_config_t *cfg)
         s.workers[i].writes = i >= readers;
         s.workers[i].db = db_open(cfg->db_path, 0, err, sizeof err);
         if (s.workers[i].db && !s.workers[i].writes)
-            db_serve_reads(s.workers[i].db, readers);
+            db_serve_reads(s.workers[i].db, nthreads);
         else if (s.workers[i].db)
             db_serve_writes(s.workers[i].db);
         s.workers[i].folder = text_folder_new();
@@ -1180,7 +1202,7 @@ int http_serve(const http_config_t *cfg)
     if (s.tls)
         d = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, on_request, &s,
                              MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)readers,
+                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)nthreads,
                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
                              MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
@@ -1191,7 +1213,7 @@ int http_serve(const http_config_t *cfg)
     else
         d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &s,
                              MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)readers,
+                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)nthreads,
                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
                              MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
@@ -1223,7 +1245,8 @@ int http_serve(const http_config_t *cfg)
         printf("homeward: listening on %s://%s:%u\n", s.tls ? "https" : "http", host, info ? info->port : 0);
     }
     fflush(stdout);
-    log_info("serving %s with %d readers and %d writers", cfg->db_path, readers, WRITERS);
+    log_info("serving %s with %d network threads (a reader each, and a spare) and %d writers", cfg->db_path,
+             nthreads, WRITERS);
 
     while (sigwait(&set, &sig) != 0)
         ;
