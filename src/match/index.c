@@ -177,6 +177,13 @@ struct match_index {
     double wcond[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS]; /* log2(m/ucond) */
     double wmax[MATCH_NFIELDS][MATCH_MAXLEVELS]; /* larger of w and every wcond
                                                     (for the bounds in dedup) */
+    /* Initials: "Z." fits few given names and "A." many (Aram, Armen,
+     * Arsen, Anahit...), so an initial that fits weighs by how many full
+     * given names begin with its letter, as names weigh by frequency. */
+    uint32_t init_count[256];       /* full given names by first letter as written */
+    uint32_t init_minc[256];        /* the count of the rarest of those names */
+    double winit[256];              /* weight of an initial of this letter that fits */
+    double winit_max;               /* the largest of them (for the bounds) */
     /* Records added after the build, found through their keys like built
      * ones: a chained hash of (key -> record), rebuilt into the postings at
      * the next build. */
@@ -1356,6 +1363,22 @@ static double weigh(const match_index_t *ix, const mrec_t *a, const mrec_t *b, i
                         w = cap;
                 }
             }
+            if (f == MATCH_F_GIVEN && lv[f] == GIV_INITIAL) {
+                /* The initial's letter: a's given name against b's name in
+                 * the given slot (b's family name when read swapped). */
+                const char *ga = a->giv, *gb = swapped ? b->fam : b->giv;
+                char x = !ga[1] ? (a->ginit && !swapped ? a->ginit : ga[0])
+                                : (b->ginit && !swapped ? b->ginit : gb[0]);
+                uint32_t kfull = ga[1] ? a->tgiv : swapped ? b->tfam : b->tgiv;
+
+                w = ix->winit[(unsigned char)x];
+                if (ix->tf_n >= 1000 && gb[1] + ga[1] > 0) {
+                    double cap = tf_weight(ix, f, kfull);
+
+                    if (w > cap)
+                        w = cap;
+                }
+            }
             /* Among relatives (wcond) father and place weigh by u measured
              * on them, which already says how often a family shares one. */
             if ((f == MATCH_F_PLACE || f == MATCH_F_FATHER) && lv[f] == 0 && wl == ix->w) {
@@ -1484,6 +1507,38 @@ static void set_weights(match_index_t *ix)
         if (ix->w[f][0] < 0)
             ix->w[f][0] = 0;
     memcpy(ix->wmax, ix->w, sizeof ix->wmax);
+    {
+        /* The level's weight is for an initial that fits a full name drawn
+         * at random; the letter's share p against the chance s2 that two
+         * random full names share their first letter moves it by
+         * log2(s2 / p). An initial never says more than the full name it
+         * fits (weigh caps it by that name's frequency; here by the rarest
+         * name of the letter, for the bounds). */
+        double tot = 0, s2 = 0;
+
+        for (int c = 0; c < 256; c++)
+            tot += ix->init_count[c];
+        for (int c = 0; c < 256 && tot > 0; c++)
+            s2 += (ix->init_count[c] / tot) * (ix->init_count[c] / tot);
+        ix->winit_max = ix->w[MATCH_F_GIVEN][GIV_INITIAL];
+        for (int c = 0; c < 256; c++) {
+            double w = ix->w[MATCH_F_GIVEN][GIV_INITIAL];
+
+            if (tot >= 1000 && s2 > 0 && ix->tf_n >= 1000) {
+                double cap = ix->log2m[MATCH_F_GIVEN][0] -
+                             log2((ix->init_minc[c] ? ix->init_minc[c] : 1) / (double)ix->tf_n);
+
+                w += log2(s2 / ((ix->init_count[c] + 1) / tot));
+                if (w > cap)
+                    w = cap;
+            }
+            ix->winit[c] = w;
+            if (w > ix->winit_max)
+                ix->winit_max = w;
+        }
+        if (ix->winit_max > ix->wmax[MATCH_F_GIVEN][GIV_INITIAL])
+            ix->wmax[MATCH_F_GIVEN][GIV_INITIAL] = ix->winit_max;
+    }
     for (int b = 0; b < FAM_BANDS; b++)
         for (int f = 0; f < MATCH_NFIELDS; f++)
             for (int l = 0; l < MATCH_MAXLEVELS; l++) {
@@ -1954,6 +2009,20 @@ int match_index_build(match_index_t *ix, int threads)
             return -1;
         ix->tf_val_n[f] = (size_t)np;
     }
+    memset(ix->init_count, 0, sizeof ix->init_count);
+    memset(ix->init_minc, 0, sizeof ix->init_minc);
+    for (size_t r = 0; r < ix->n; r++) {
+        const mrec_t *p = &ix->recs[r];
+        unsigned char x = (unsigned char)(p->ginit ? p->ginit : p->giv[0]);
+        uint32_t c;
+
+        if (p->removed || !p->giv[0] || !p->giv[1])
+            continue;
+        ix->init_count[x]++;
+        c = tf_get(&ix->tf_name, p->tgiv);
+        if (!ix->init_minc[x] || c < ix->init_minc[x])
+            ix->init_minc[x] = c;
+    }
     if (estimate_u_cond(ix) != 0)
         return -1;
     free(ix->hot);
@@ -2265,6 +2334,8 @@ static double best_from(const match_index_t *ix, int f, int first)
     for (int l = first; l < nlevels[f]; l++)
         if (ix->w[f][l] > ub)
             ub = ix->w[f][l];
+    if (f == MATCH_F_GIVEN && first <= GIV_INITIAL && ix->winit_max > ub)
+        ub = ix->winit_max;
     return ub;
 }
 

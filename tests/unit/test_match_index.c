@@ -671,6 +671,45 @@ static void relatives_weights_leave_out_close_given_names(void **state)
     match_index_free(ix);
 }
 
+/* An initial weighs by how many full given names begin with its letter:
+ * "A." fits half the register here, "Z." one name in a hundred, so a "Z."
+ * that fits says more than an "A." that fits (log2(50) = 5.6 bits in
+ * shares; the weight is capped at a name's full agreement). */
+static void initial_weighs_by_its_letter(void **state)
+{
+    enum { N = 2400 };
+    static match_input_t in[N + 4];
+    static char fam[N][16];
+    static const char *syl[] = {"ka", "ro", "mi", "ta", "le", "vo", "sa", "ne", "gu", "da"};
+    static const char *common[] = {"Aram", "Armen", "Arsen", "Ashot", "Artur"};
+    static const char *other[] = {"Tigran", "Vardan", "Levon", "Samvel", "Karen", "Gagik"};
+    match_index_t *ix = match_index_new(ctx);
+    match_hit_t za, aa;
+
+    (void)state;
+    for (size_t i = 0; i < N; i++) {
+        const char *g = i % 100 == 9 ? "Zaven" : i % 2 ? common[i / 2 % 5] : other[i / 2 % 6];
+
+        snprintf(fam[i], sizeof fam[i], "%s%s%syan", syl[i % 10], syl[i / 10 % 10], syl[i / 100 % 10]);
+        in[i] = (match_input_t){NULL, g, fam[i], NULL, NULL, NULL, "M"};
+    }
+    /* Two pairs alike but for the initial's letter. */
+    in[N] = (match_input_t){NULL, "Z.", "Qorosyan", NULL, "1961", NULL, "M"};
+    in[N + 1] = (match_input_t){NULL, "Zaven", "Qorosyan", NULL, "1961-02-03", NULL, "M"};
+    in[N + 2] = (match_input_t){NULL, "A.", "Qorosyan", NULL, "1961", NULL, "M"};
+    in[N + 3] = (match_input_t){NULL, "Aram", "Qorosyan", NULL, "1961-02-03", NULL, "M"};
+    for (size_t i = 0; i < N + 4; i++)
+        assert_int_equal(match_index_add(ix, &in[i]), (long)i);
+    assert_int_equal(match_index_build(ix, 2), 0);
+    assert_int_equal(match_index_pair(ix, N, N + 1, &za), 0);
+    assert_int_equal(match_index_pair(ix, N + 2, N + 3, &aa), 0);
+    assert_string_equal(za.fields[MATCH_F_GIVEN].level, "initial");
+    assert_string_equal(aa.fields[MATCH_F_GIVEN].level, "initial");
+    assert_true(za.fields[MATCH_F_GIVEN].weight > aa.fields[MATCH_F_GIVEN].weight + 3);
+    assert_true(za.weight > aa.weight + 3);
+    match_index_free(ix);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -689,6 +728,7 @@ int main(void)
         cmocka_unit_test(search_given_name_first_finds_every_script),
         cmocka_unit_test(blocking_tolerates_year_and_initials),
         cmocka_unit_test(given_typo_agrees_as_similar),
+        cmocka_unit_test(initial_weighs_by_its_letter),
     };
     return cmocka_run_group_tests_name("match::index", tests, setup, teardown);
 }
