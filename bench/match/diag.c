@@ -14,6 +14,19 @@
  *                                         (see run_ceiling); SHOW=PATTERN
  *                                         shows distinguishable pairs
  *                                         below P of that pattern
+ *   match_diag context FILE.csv P         name-equal pairs at or above P:
+ *                                         share true by probability and by
+ *                                         "rivals" (records of the names'
+ *                                         block that disagree with exactly
+ *                                         one of the two records)
+ *   match_diag clustvar FILE.csv          cluster P/R/F1 for variants of
+ *                                         the merge rule (pair threshold,
+ *                                         mean threshold, vetoes)
+ *   match_diag attach FILE.csv P          cluster P/R/F1 when records left
+ *                                         alone join the one cluster their
+ *                                         pairs (>= P) point to
+ * The last three test ideas that did not pay (see their results in the
+ * commit that added them); kept to measure the next idea the same way.
  *
  * FILE.csv has the columns of gen.py (with the truth column "person").
  */
@@ -943,8 +956,393 @@ static int run_ceiling(const char *file, double p)
     return 0;
 }
 
+/* Is any field of x and y in outright disagreement (weighs below -3)? */
+static int disagree(const match_index_t *ix, uint32_t x, uint32_t y)
+{
+    int8_t lv[MATCH_NFIELDS];
+    int sw;
+    double fw[MATCH_NFIELDS];
+
+    score(ix, &ix->recs[x], &ix->recs[y], lv, &sw, fw);
+    for (int f = 0; f < MATCH_NFIELDS; f++)
+        if (fw[f] < -3)
+            return 1;
+    return 0;
+}
+
+/* Pairs whose names agree exactly, at or above p and below 0.995: the
+ * share that are true, by probability and by rivals (records of the given
+ * and family names' block, other than the two, that disagree with one of
+ * them and not the other: other persons of the name). Each rival is
+ * counted once from each side's block. */
+static int run_context(const char *file, double p)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    match_pair_t *pairs;
+    size_t npairs;
+    match_stats_t st;
+    size_t tab[5][10][2] = {{{0}}}, tab2[4][10][2] = {{{0}}};
+
+    match_dedup(ix, p, 2, NULL, NULL, &pairs, &npairs, &st);
+    for (size_t i = 0; i < npairs; i++) {
+        uint32_t a = pairs[i].a, b = pairs[i].b;
+        int8_t lv[MATCH_NFIELDS];
+        int sw, same = !strcmp(s0(cell(&t, a, C_TRUTH)), s0(cell(&t, b, C_TRUTH)));
+        size_t riv = 0, other = 0;
+        int bin = (int)(pairs[i].prob * 10);
+
+        if (pairs[i].prob > 0.995)
+            continue;
+        score(ix, &ix->recs[a], &ix->recs[b], lv, &sw, NULL);
+        if (lv[MATCH_F_FAMILY] != 0 || lv[MATCH_F_GIVEN] != 0 || sw)
+            continue;
+        for (int side = 0; side < 2; side++) {
+            uint64_t key[MAXKEYS];
+            int nk = rule_keys(&ix->recs[side ? b : a], R_GIV_FAM, 0, key);
+            for (int j = 0; j < nk; j++) {
+                const slot_t *sl = find_slot(ix, key[j]);
+                if (!sl)
+                    continue;
+                if (sl->len > 400) {
+                    riv = 1000;
+                    continue;
+                }
+                for (uint32_t e = 0; e < sl->len; e++) {
+                    uint32_t c = ix->post[sl->start + e] & 0x7fffffffu;
+                    if (c == a || c == b)
+                        continue;
+                    other += side == 0;
+                    riv += disagree(ix, side ? b : a, c) != disagree(ix, side ? a : b, c);
+                }
+            }
+        }
+        bin = bin > 9 ? 9 : bin;
+        riv = riv >= 1000 ? 4 : riv > 6 ? 3 : riv > 2 ? 2 : riv > 0 ? 1 : 0;
+        tab[riv][bin][same]++;
+        tab2[riv >= 4 ? 3 : other == 0 ? 0 : other == 1 ? 1 : 2][bin][same]++;
+    }
+    for (int r = 0; r < 5; r++) {
+        printf("rivals %s:", (const char *[]){"0", "1", "2-3", "4+", "big"}[r]);
+        for (int b2 = 0; b2 < 10; b2++)
+            if (tab[r][b2][0] + tab[r][b2][1])
+                printf(" %.1f: %zu %.3f;", b2 / 10.0, tab[r][b2][0] + tab[r][b2][1],
+                       (double)tab[r][b2][1] / (double)(tab[r][b2][0] + tab[r][b2][1]));
+        printf("\n");
+    }
+    for (int r = 0; r < 4; r++) {
+        printf("others %s:", (const char *[]){"0", "1", "2+", "big"}[r]);
+        for (int b2 = 0; b2 < 10; b2++)
+            if (tab2[r][b2][0] + tab2[r][b2][1])
+                printf(" %.1f: %zu %.3f;", b2 / 10.0, tab2[r][b2][0] + tab2[r][b2][1],
+                       (double)tab2[r][b2][1] / (double)(tab2[r][b2][0] + tab2[r][b2][1]));
+        printf("\n");
+    }
+    free(pairs);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
+/* The engine's merge rule (match_cluster) with its constants as parameters. */
+typedef struct cvar {
+    double pt, mt; /* pair threshold, threshold of the cross pairs' mean */
+    double c1, c2; /* CONTRADICTION, CONTRADICTION_FIELDS */
+    int maxsz;     /* CLUSTER_MAX */
+} cvar_t;
+
+static int cluster_var(const match_index_t *ix, const match_pair_t *pairs, size_t npairs,
+                       const cvar_t *v, uint32_t *cluster)
+{
+    size_t n = ix->n;
+    uint32_t *parent = malloc(n * sizeof *parent + 1), *next = malloc(n * sizeof *next + 1);
+    uint32_t *size = malloc(n * sizeof *size + 1), *tail = malloc(n * sizeof *tail + 1);
+
+    for (size_t i = 0; i < n; i++) {
+        parent[i] = (uint32_t)i;
+        next[i] = UINT32_MAX;
+        size[i] = 1;
+        tail[i] = (uint32_t)i;
+    }
+    for (size_t p = 0; p < npairs; p++) {
+        uint32_t ra, rb;
+        double sum = 0;
+        size_t cnt = 0;
+        int veto = 0;
+
+        if (pairs[p].prob < v->pt)
+            continue;
+        ra = find_root(parent, pairs[p].a);
+        rb = find_root(parent, pairs[p].b);
+        if (ra == rb || size[ra] + size[rb] > (uint32_t)v->maxsz)
+            continue;
+        for (uint32_t x = ra; x != UINT32_MAX && !veto; x = next[x])
+            for (uint32_t y = rb; y != UINT32_MAX; y = next[y]) {
+                int8_t lv[MATCH_NFIELDS];
+                int sw;
+                double fw[MATCH_NFIELDS], against = 0, w;
+
+                w = score(ix, &ix->recs[x], &ix->recs[y], lv, &sw, fw);
+                for (int f = 0; f < MATCH_NFIELDS; f++)
+                    against += fw[f] < 0 ? fw[f] : 0;
+                if (w < v->c1 || against < v->c2) {
+                    veto = 1;
+                    break;
+                }
+                sum += w;
+                cnt++;
+            }
+        if (veto || (cnt && prob_of(ix, sum / (double)cnt) < v->mt))
+            continue;
+        if (size[ra] < size[rb]) {
+            uint32_t t = ra;
+            ra = rb;
+            rb = t;
+        }
+        parent[rb] = ra;
+        next[tail[ra]] = rb;
+        tail[ra] = tail[rb];
+        size[ra] += size[rb];
+    }
+    for (size_t i = 0; i < n; i++)
+        cluster[i] = find_root(parent, (uint32_t)i);
+    free(parent);
+    free(next);
+    free(size);
+    free(tail);
+    return 0;
+}
+
+static uint32_t *truth_labels(const table_t *t)
+{
+    truthrow_t *tr = malloc(t->rows * sizeof *tr);
+    uint32_t *label = malloc(t->rows * sizeof *label);
+
+    for (size_t r = 0; r < t->rows; r++)
+        tr[r] = (truthrow_t){s0(cell(t, r, C_TRUTH)), (uint32_t)r};
+    qsort(tr, t->rows, sizeof *tr, by_person);
+    for (size_t i = 0, j; i < t->rows; i = j) {
+        for (j = i; j < t->rows && !strcmp(tr[j].person, tr[i].person); j++)
+            label[tr[j].row] = (uint32_t)i;
+    }
+    free(tr);
+    return label;
+}
+
+static int by_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Pairwise precision, recall and F1 of clusters against the truth labels
+ * (one line, what first). */
+static void cl_score(size_t n, const uint32_t *cluster, const uint32_t *label, const char *what)
+{
+    uint64_t *k = malloc(n * sizeof *k);
+    double pred = 0, tp = 0, tru = 0;
+
+    for (size_t i = 0; i < n; i++)
+        k[i] = (uint64_t)cluster[i] << 32 | label[i];
+    qsort(k, n, sizeof *k, by_u64);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && (k[j] >> 32) == (k[i] >> 32); j++)
+            ;
+        pred += (double)(j - i) * (double)(j - i - 1) / 2;
+        for (size_t a = i, b; a < j; a = b) {
+            for (b = a; b < j && k[b] == k[a]; b++)
+                ;
+            tp += (double)(b - a) * (double)(b - a - 1) / 2;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        k[i] = label[i];
+    qsort(k, n, sizeof *k, by_u64);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && k[j] == k[i]; j++)
+            ;
+        tru += (double)(j - i) * (double)(j - i - 1) / 2;
+    }
+    {
+        double p = tp / pred, r = tp / tru;
+        printf("%-40s P %.4f R %.4f F1 %.4f\n", what, p, r, 2 * p * r / (p + r));
+    }
+    free(k);
+}
+
+static int run_clustvar(const char *file)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    match_pair_t *pairs;
+    size_t npairs;
+    match_stats_t st;
+    uint32_t *label = truth_labels(&t), *cl = malloc(t.rows * sizeof *cl);
+    char what[128];
+    static const cvar_t vars[] = {
+        {0.5, 0.5, -6, -12, 64}, {0.5, 0.4, -6, -12, 64}, {0.5, 0.3, -6, -12, 64},
+        {0.5, 0.5, -6, -7, 64}, {0.5, 0.4, -6, -7, 64}, {0.5, 0.3, -6, -7, 64},
+        {0.5, 0.4, -6, -9, 64}, {0.5, 0.3, -6, -9, 64},
+    };
+
+    match_dedup(ix, 0.2, 2, NULL, NULL, &pairs, &npairs, &st);
+    match_cluster(ix, pairs, npairs, 0.5, cl);
+    cl_score(t.rows, cl, label, "engine");
+    for (size_t v = 0; v < sizeof vars / sizeof *vars; v++) {
+        cluster_var(ix, pairs, npairs, &vars[v], cl);
+        snprintf(what, sizeof what, "pt %.2f mt %.2f c1 %.0f c2 %.0f max %d", vars[v].pt, vars[v].mt,
+                 vars[v].c1, vars[v].c2, vars[v].maxsz);
+        cl_score(t.rows, cl, label, what);
+    }
+    free(pairs);
+    free(label);
+    free(cl);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
+/* After clustering: a record alone (only_single) or a cluster joins the
+ * cluster its best pair points to when that pair reaches plo, no other
+ * cluster's best pair comes within margin bits, no cross pair vetoes and
+ * the size allows; decided on the clusters as they were, then applied. */
+typedef struct attv {
+    double plo, margin; /* least probability of the best pair; its lead in bits */
+    int maxsz, only_single; /* size limit; 1: records alone only */
+} attv_t;
+
+static void attach_pass(const match_index_t *ix, const match_pair_t *pairs, size_t npairs,
+                        const attv_t *v, uint32_t *cl)
+{
+    size_t n = ix->n;
+    uint32_t *deg = calloc(n + 1, sizeof *deg), *adj, *csize = calloc(n, sizeof *csize);
+    float *aw;
+    uint32_t *newcl = malloc(n * sizeof *newcl);
+    uint32_t *head = malloc(n * sizeof *head), *nxt = malloc(n * sizeof *nxt);
+    size_t att = 0;
+
+    for (size_t i = 0; i < n; i++)
+        head[i] = UINT32_MAX;
+    for (size_t i = n; i-- > 0;) {
+        nxt[i] = head[cl[i]];
+        head[cl[i]] = (uint32_t)i;
+        csize[cl[i]]++;
+    }
+    for (size_t p = 0; p < npairs; p++) {
+        deg[pairs[p].a + 1]++;
+        deg[pairs[p].b + 1]++;
+    }
+    for (size_t i = 0; i < n; i++)
+        deg[i + 1] += deg[i];
+    adj = malloc(deg[n] * sizeof *adj + 1);
+    aw = malloc(deg[n] * sizeof *aw + 1);
+    {
+        uint32_t *fill = malloc(n * sizeof *fill);
+        memcpy(fill, deg, n * sizeof *fill);
+        for (size_t p = 0; p < npairs; p++) {
+            adj[fill[pairs[p].a]] = pairs[p].b;
+            aw[fill[pairs[p].a]++] = pairs[p].weight;
+            adj[fill[pairs[p].b]] = pairs[p].a;
+            aw[fill[pairs[p].b]++] = pairs[p].weight;
+        }
+        free(fill);
+    }
+    memcpy(newcl, cl, n * sizeof *newcl);
+    for (size_t a = 0; a < n; a++) {
+        uint32_t c1 = UINT32_MAX, ca = cl[a];
+        double w1 = -1e9, w2 = -1e9;
+
+        if (v->only_single && csize[ca] != 1)
+            continue;
+        /* The best cluster and the runner-up's best weight. */
+        for (uint32_t e = deg[a]; e < deg[a + 1]; e++) {
+            uint32_t c = cl[adj[e]];
+            double w = aw[e];
+
+            if (c == ca)
+                continue;
+            if (c == c1) {
+                if (w > w1)
+                    w1 = w;
+                continue;
+            }
+            if (w > w1) {
+                w2 = w1 > w2 ? w1 : w2;
+                w1 = w;
+                c1 = c;
+            } else if (w > w2)
+                w2 = w;
+        }
+        if (c1 == UINT32_MAX || prob_of(ix, w1) < v->plo || w1 - w2 < v->margin ||
+            csize[c1] + csize[ca] > (uint32_t)v->maxsz)
+            continue;
+        {
+            int veto = 0;
+            for (uint32_t x = head[c1]; x != UINT32_MAX && !veto; x = nxt[x])
+                for (uint32_t y = head[ca]; y != UINT32_MAX && !veto; y = nxt[y]) {
+                    double w;
+                    veto = cross_pair_vetoes(ix, x, y, &w);
+                }
+            if (veto)
+                continue;
+        }
+        for (uint32_t y = head[ca]; y != UINT32_MAX; y = nxt[y])
+            newcl[y] = c1;
+        att++;
+    }
+    memcpy(cl, newcl, n * sizeof *cl);
+    printf("  attached %zu: ", att);
+    free(deg);
+    free(adj);
+    free(aw);
+    free(csize);
+    free(newcl);
+    free(head);
+    free(nxt);
+}
+
+static int run_attach(const char *file, double pmin)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    match_pair_t *pairs;
+    size_t npairs;
+    match_stats_t st;
+    uint32_t *label = truth_labels(&t), *cl = malloc(t.rows * sizeof *cl), *base = malloc(t.rows * sizeof *cl);
+    char what[128];
+    static const attv_t vars[] = {
+        {0.3, 1, 64, 1}, {0.3, 2, 64, 1}, {0.3, 3, 64, 1}, {0.2, 2, 64, 1}, {0.2, 3, 64, 1},
+        {0.1, 3, 64, 1}, {0.1, 4, 64, 1}, {0.05, 4, 64, 1}, {0.3, 2, 64, 0}, {0.2, 3, 64, 0},
+    };
+
+    match_dedup(ix, pmin, 2, NULL, NULL, &pairs, &npairs, &st);
+    printf("%zu pairs at p >= %.2f\n", npairs, pmin);
+    match_cluster(ix, pairs, npairs, 0.5, base);
+    cl_score(t.rows, base, label, "engine");
+    for (size_t v = 0; v < sizeof vars / sizeof *vars; v++) {
+        memcpy(cl, base, t.rows * sizeof *cl);
+        snprintf(what, sizeof what, "plo %.2f margin %.1f single %d", vars[v].plo, vars[v].margin,
+                 vars[v].only_single);
+        attach_pass(ix, pairs, npairs, &vars[v], cl);
+        cl_score(t.rows, cl, label, what);
+    }
+    free(pairs);
+    free(label);
+    free(cl);
+    free(base);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 4 && !strcmp(argv[1], "attach"))
+        return run_attach(argv[2], atof(argv[3]));
+    if (argc >= 3 && !strcmp(argv[1], "clustvar"))
+        return run_clustvar(argv[2]);
+    if (argc >= 4 && !strcmp(argv[1], "context"))
+        return run_context(argv[2], atof(argv[3]));
     if (argc >= 4 && !strcmp(argv[1], "splits"))
         return run_splits(argv[2], atof(argv[3]), argc > 4 ? (size_t)atol(argv[4]) : 10);
     if (argc >= 3 && !strcmp(argv[1], "ceiling"))
@@ -958,6 +1356,7 @@ int main(int argc, char **argv)
     if (argc >= 4 && !strcmp(argv[1], "errors"))
         return run_errors(argv[2], atof(argv[3]), argc > 4 ? (size_t)atol(argv[4]) : 20);
     fprintf(stderr, "usage: match_diag blocking FILE.csv [SHOW] | errors FILE.csv P [SHOW] | "
-                    "ceiling FILE.csv [P] | oracle FILE.csv P [EVERY] | atoms FILE.csv\n");
+                    "ceiling FILE.csv [P] | oracle FILE.csv P [EVERY] | atoms FILE.csv | "
+                    "context FILE.csv P | clustvar FILE.csv | attach FILE.csv P\n");
     return 2;
 }
