@@ -1199,8 +1199,13 @@ static const int8_t family_levels[] = {0, 1, 2, 2, 3};
 static const int8_t father_levels[] = {0, 1, 2, 2, 3};
 
 /* Agreement of two folded names (enum name_agreement), or -1 when one is
- * missing. similar > 0: a Jaro-Winkler that far is "similar"; typo: one
- * edit apart is "similar" (a given name's typo: Hakob/Hokob, Seda/Sada). */
+ * missing. similar > 0: a Jaro-Winkler that far is "similar"; typo 1: one
+ * edit apart is "similar" (a given name's typo: Hakob/Hokob, Seda/Sada);
+ * typo 2: one edit apart in names of TYPO_CLOSE_LEN letters or more is
+ * "close" (a family name's typo: Tovmasyan/Tovmvsyan, whose Jaro-Winkler
+ * falls below "close" when the typo is early or the stem short). */
+#define TYPO_CLOSE_LEN 6
+
 static int name_level(const char *a, uint64_t ha, const char *b, uint64_t hb, int equal,
                       double close, double similar, int typo, int initials, char ia, char ib)
 {
@@ -1222,6 +1227,8 @@ static int name_level(const char *a, uint64_t ha, const char *b, uint64_t hb, in
     jw = jw_cached(a, ha, b, hb);
     if (jw >= close)
         return NA_CLOSE;
+    if (typo == 2 && strlen(a) >= TYPO_CLOSE_LEN && strlen(b) >= TYPO_CLOSE_LEN && one_edit(a, b))
+        return NA_CLOSE;
     if (similar > 0 && jw >= similar)
         return NA_SIMILAR;
     if (typo && one_edit(a, b))
@@ -1242,7 +1249,7 @@ static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATC
                                          name_level(a->fam, a->sfam, b->fam, b->sfam,
                                                     same_name(a->hfam, b->hfam, a->grp & G_FAM,
                                                               b->grp & G_FAM, a->sfam, b->sfam),
-                                                    0.94, 0.85, 0, 0, 0, 0));
+                                                    0.94, 0.85, 2, 0, 0, 0));
         lv[MATCH_F_GIVEN] = field_level(given_levels,
                                         name_level(a->giv, a->sgiv, b->giv, b->sgiv,
                                                    same_name(a->hgiv, b->hgiv, a->grp & G_GIV,
@@ -1255,7 +1262,7 @@ static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATC
                                          name_level(a->fam, a->sfam, b->giv, b->sgiv,
                                                     same_name(a->tfam, b->tgiv, a->grp & G_TFAM,
                                                               b->grp & G_TGIV, a->sfam, b->sgiv),
-                                                    0.94, 0.85, 0, 1, 0, b->ginit));
+                                                    0.94, 0.85, 2, 1, 0, b->ginit));
         lv[MATCH_F_GIVEN] = field_level(given_levels,
                                         name_level(a->giv, a->sgiv, b->fam, b->sfam,
                                                    same_name(a->tgiv, b->tfam, a->grp & G_TGIV,
