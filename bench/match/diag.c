@@ -25,8 +25,15 @@
  *   match_diag attach FILE.csv P          cluster P/R/F1 when records left
  *                                         alone join the one cluster their
  *                                         pairs (>= P) point to
- * The last three test ideas that did not pay (see their results in the
- * commit that added them); kept to measure the next idea the same way.
+ *   match_diag patcal FILE.csv P          per pattern of levels, pairs at or
+ *                                         above P: how many are true against
+ *                                         how many the model expects
+ *   match_diag profile FILE.csv           cluster P/R/F1 of merge rules with
+ *                                         the clusters' profiles (the rule
+ *                                         the engine took, and variants)
+ * context, clustvar and attach test ideas that did not pay (see their
+ * results in the commit that added them); kept to measure the next idea
+ * the same way.
  *
  * FILE.csv has the columns of gen.py (with the truth column "person").
  */
@@ -1335,8 +1342,202 @@ static int run_attach(const char *file, double pmin)
     return 0;
 }
 
+/* Calibration by pattern: for the candidate pairs at or above p, per
+ * pattern of levels, the pairs, how many are true and how many the model
+ * expects (the sum of their probabilities); the patterns whose counts
+ * differ most first. */
+typedef struct patcal {
+    char pat[24];
+    double n, ntrue, expect;
+} patcal_t;
+
+static int by_gap(const void *x, const void *y)
+{
+    const patcal_t *a = x, *b = y;
+    double ga = fabs(a->ntrue - a->expect), gb = fabs(b->ntrue - b->expect);
+
+    return (ga < gb) - (ga > gb);
+}
+
+static int run_patcal(const char *file, double p)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    match_pair_t *pairs;
+    size_t npairs, npc = 0;
+    match_stats_t st;
+    static patcal_t pc[8192];
+
+    match_dedup(ix, p, 2, NULL, NULL, &pairs, &npairs, &st);
+    for (size_t i = 0; i < npairs; i++) {
+        int8_t lv[MATCH_NFIELDS];
+        int sw, same = !strcmp(s0(cell(&t, pairs[i].a, C_TRUTH)), s0(cell(&t, pairs[i].b, C_TRUTH)));
+        char ps[24];
+        size_t k;
+
+        score(ix, &ix->recs[pairs[i].a], &ix->recs[pairs[i].b], lv, &sw, NULL);
+        pattern_str(lv, sw, ps);
+        for (k = 0; k < npc && strcmp(pc[k].pat, ps); k++)
+            ;
+        if (k == npc) {
+            if (npc == sizeof pc / sizeof *pc)
+                continue;
+            snprintf(pc[npc++].pat, sizeof pc[0].pat, "%s", ps);
+        }
+        pc[k].n++;
+        pc[k].ntrue += same;
+        pc[k].expect += pairs[i].prob;
+    }
+    qsort(pc, npc, sizeof *pc, by_gap);
+    printf("pattern                     pairs     true  expected\n");
+    for (size_t k = 0; k < npc && k < 40; k++)
+        printf("  %s  %8.0f %8.0f %9.0f\n", pc[k].pat, pc[k].n, pc[k].ntrue, pc[k].expect);
+    free(pairs);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
+/* A cluster's profile as the engine's profile_add builds it (a copy, to
+ * try variants). */
+static void profile_merge(mrec_t *p, const mrec_t *q)
+{
+    if ((!p->giv[0] || (!p->giv[1] && q->giv[1])) && q->giv[0]) {
+        memcpy(p->giv, q->giv, sizeof p->giv);
+        p->hgiv = q->hgiv, p->bgiv = q->bgiv, p->tgiv = q->tgiv, p->ginit = q->ginit;
+        p->sgiv = q->sgiv;
+        p->grp = (uint8_t)((p->grp & ~(G_GIV | G_TGIV)) | (q->grp & (G_GIV | G_TGIV)));
+    }
+    if (!p->fam[0] && q->fam[0]) {
+        memcpy(p->fam, q->fam, sizeof p->fam);
+        p->hfam = q->hfam, p->bfam = q->bfam, p->tfam = q->tfam, p->sfam = q->sfam;
+        p->grp = (uint8_t)((p->grp & ~(G_FAM | G_TFAM)) | (q->grp & (G_FAM | G_TFAM)));
+    }
+    if (!p->fat[0] && q->fat[0]) {
+        memcpy(p->fat, q->fat, sizeof p->fat);
+        p->hfat = q->hfat, p->bfat = q->bfat, p->sfat = q->sfat, p->wfat = q->wfat;
+        p->grp = (uint8_t)((p->grp & ~G_FAT) | (q->grp & G_FAT));
+    }
+    if (!p->hplace && q->hplace) {
+        memcpy(p->place, q->place, sizeof p->place);
+        p->hplace = q->hplace, p->splace = q->splace, p->place_id = q->place_id;
+        p->wplace = q->wplace;
+    }
+    if ((!p->date.year && q->date.year) || (p->date.year && q->date.year == p->date.year &&
+                                            ((!p->date.month && q->date.month) ||
+                                             (!p->date.day && q->date.day && q->date.month == p->date.month))))
+        p->date = q->date;
+    if (!p->sex)
+        p->sex = q->sex;
+}
+
+/* The merge rule with the cross pairs' mean replaced by the score of the
+ * two clusters' profiles (vetoes as in the engine). mode 1: profile only;
+ * 2: profile or mean. */
+static int cluster_prof(const match_index_t *ix, const match_pair_t *pairs, size_t npairs,
+                        double thr, int mode, double slack, uint32_t *cluster)
+{
+    size_t n = ix->n;
+    uint32_t *parent = malloc(n * sizeof *parent + 1), *next = malloc(n * sizeof *next + 1);
+    uint32_t *size = malloc(n * sizeof *size + 1), *tail = malloc(n * sizeof *tail + 1);
+    mrec_t *prof = malloc(n * sizeof *prof + 1);
+
+    for (size_t i = 0; i < n; i++) {
+        parent[i] = (uint32_t)i;
+        next[i] = UINT32_MAX;
+        size[i] = 1;
+        tail[i] = (uint32_t)i;
+    }
+    for (size_t p = 0; p < npairs; p++) {
+        uint32_t ra, rb;
+        double sum = 0, pw;
+        size_t cnt = 0;
+        int veto = 0, sw;
+        int8_t lv[MATCH_NFIELDS];
+        const mrec_t *pa, *pb;
+
+        if (pairs[p].prob < thr)
+            continue;
+        ra = find_root(parent, pairs[p].a);
+        rb = find_root(parent, pairs[p].b);
+        if (ra == rb || size[ra] + size[rb] > CLUSTER_MAX)
+            continue;
+        for (uint32_t x = ra; x != UINT32_MAX && !veto; x = next[x])
+            for (uint32_t y = rb; y != UINT32_MAX; y = next[y]) {
+                double w;
+
+                if (cross_pair_vetoes(ix, x, y, &w)) {
+                    veto = 1;
+                    break;
+                }
+                sum += w;
+                cnt++;
+            }
+        if (veto)
+            continue;
+        pa = size[ra] > 1 ? &prof[ra] : &ix->recs[ra];
+        pb = size[rb] > 1 ? &prof[rb] : &ix->recs[rb];
+        pw = score(ix, pa, pb, lv, &sw, NULL);
+        if (mode == 1 ? prob_of(ix, pw + slack) < thr
+                      : (prob_of(ix, pw + slack) < thr && prob_of(ix, sum / (double)cnt) < thr))
+            continue;
+        if (size[ra] < size[rb]) {
+            uint32_t t = ra;
+            ra = rb;
+            rb = t;
+        }
+        if (size[ra] == 1)
+            prof[ra] = ix->recs[ra];
+        profile_merge(&prof[ra], size[rb] > 1 ? &prof[rb] : &ix->recs[rb]);
+        parent[rb] = ra;
+        next[tail[ra]] = rb;
+        tail[ra] = tail[rb];
+        size[ra] += size[rb];
+    }
+    for (size_t i = 0; i < n; i++)
+        cluster[i] = find_root(parent, (uint32_t)i);
+    free(parent);
+    free(next);
+    free(size);
+    free(tail);
+    free(prof);
+    return 0;
+}
+
+static int run_profile(const char *file)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    match_pair_t *pairs;
+    size_t npairs;
+    match_stats_t st;
+    uint32_t *label = truth_labels(&t), *cl = malloc(t.rows * sizeof *cl);
+
+    match_dedup(ix, 0.5, 2, NULL, NULL, &pairs, &npairs, &st);
+    match_cluster(ix, pairs, npairs, 0.5, cl);
+    cl_score(t.rows, cl, label, "engine");
+    cluster_prof(ix, pairs, npairs, 0.5, 1, 0, cl);
+    cl_score(t.rows, cl, label, "profile");
+    cluster_prof(ix, pairs, npairs, 0.5, 2, 0, cl);
+    cl_score(t.rows, cl, label, "profile or mean");
+    cluster_prof(ix, pairs, npairs, 0.5, 1, -1, cl);
+    cl_score(t.rows, cl, label, "profile, 1 bit stricter");
+    cluster_prof(ix, pairs, npairs, 0.5, 1, -2, cl);
+    cl_score(t.rows, cl, label, "profile, 2 bits stricter");
+    free(pairs);
+    free(label);
+    free(cl);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && !strcmp(argv[1], "profile"))
+        return run_profile(argv[2]);
+    if (argc >= 4 && !strcmp(argv[1], "patcal"))
+        return run_patcal(argv[2], atof(argv[3]));
     if (argc >= 4 && !strcmp(argv[1], "attach"))
         return run_attach(argv[2], atof(argv[3]));
     if (argc >= 3 && !strcmp(argv[1], "clustvar"))
@@ -1357,6 +1558,7 @@ int main(int argc, char **argv)
         return run_errors(argv[2], atof(argv[3]), argc > 4 ? (size_t)atol(argv[4]) : 20);
     fprintf(stderr, "usage: match_diag blocking FILE.csv [SHOW] | errors FILE.csv P [SHOW] | "
                     "ceiling FILE.csv [P] | oracle FILE.csv P [EVERY] | atoms FILE.csv | "
-                    "context FILE.csv P | clustvar FILE.csv | attach FILE.csv P\n");
+                    "context FILE.csv P | clustvar FILE.csv | attach FILE.csv P | patcal FILE.csv P | "
+                    "profile FILE.csv\n");
     return 2;
 }

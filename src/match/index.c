@@ -2678,6 +2678,43 @@ static int cross_pair_vetoes(const match_index_t *ix, uint32_t x, uint32_t y, do
     return *w < CONTRADICTION || against < CONTRADICTION_FIELDS;
 }
 
+/* Add what record or profile q knows to the profile p of a cluster: each
+ * field from the first member that has it, a full given name over an
+ * initial, and the most precise of the birth dates that agree on the
+ * year. A cluster is one person: what one record of it lacks another may
+ * hold, and a record that agrees with the date of one and the father or
+ * birthplace of another agrees with the person on all three. */
+static void profile_add(mrec_t *p, const mrec_t *q)
+{
+    if (q->giv[0] && (!p->giv[0] || (!p->giv[1] && q->giv[1]))) {
+        memcpy(p->giv, q->giv, sizeof p->giv);
+        p->hgiv = q->hgiv, p->bgiv = q->bgiv, p->tgiv = q->tgiv, p->sgiv = q->sgiv;
+        p->ginit = q->ginit;
+        p->grp = (uint8_t)((p->grp & ~(G_GIV | G_TGIV)) | (q->grp & (G_GIV | G_TGIV)));
+    }
+    if (q->fam[0] && !p->fam[0]) {
+        memcpy(p->fam, q->fam, sizeof p->fam);
+        p->hfam = q->hfam, p->bfam = q->bfam, p->tfam = q->tfam, p->sfam = q->sfam;
+        p->grp = (uint8_t)((p->grp & ~(G_FAM | G_TFAM)) | (q->grp & (G_FAM | G_TFAM)));
+    }
+    if (q->fat[0] && !p->fat[0]) {
+        memcpy(p->fat, q->fat, sizeof p->fat);
+        p->hfat = q->hfat, p->bfat = q->bfat, p->sfat = q->sfat, p->wfat = q->wfat;
+        p->grp = (uint8_t)((p->grp & ~G_FAT) | (q->grp & G_FAT));
+    }
+    if (q->hplace && !p->hplace) {
+        memcpy(p->place, q->place, sizeof p->place);
+        p->hplace = q->hplace, p->splace = q->splace, p->place_id = q->place_id;
+        p->wplace = q->wplace;
+    }
+    if (q->date.year && (!p->date.year || (q->date.year == p->date.year &&
+                                           ((!p->date.month && q->date.month) ||
+                                            (!p->date.day && q->date.day && q->date.month == p->date.month)))))
+        p->date = q->date;
+    if (!p->sex)
+        p->sex = q->sex;
+}
+
 static uint32_t find_root(uint32_t *parent, uint32_t x)
 {
     while (parent[x] != x) {
@@ -2693,15 +2730,19 @@ int match_cluster(const match_index_t *ix, const match_pair_t *pairs, size_t npa
     size_t n = ix->n;
     uint32_t *parent = malloc(n * sizeof *parent + 1), *next = malloc(n * sizeof *next + 1);
     uint32_t *size = malloc(n * sizeof *size + 1), *tail = malloc(n * sizeof *tail + 1);
+    uint32_t *pslot = malloc(n * sizeof *pslot + 1); /* root -> its profile, or UINT32_MAX */
+    mrec_t *prof = NULL;                                 /* profiles of clusters of 2 or more */
+    size_t nprof = 0, capprof = 0;
     int rc = -1;
 
-    if (!parent || !next || !size || !tail)
+    if (!parent || !next || !size || !tail || !pslot)
         goto done;
     for (size_t i = 0; i < n; i++) {
         parent[i] = (uint32_t)i;
         next[i] = UINT32_MAX;
         size[i] = 1;
         tail[i] = (uint32_t)i;
+        pslot[i] = UINT32_MAX;
     }
     for (size_t p = 0; p < npairs; p++) {
         uint32_t ra, rb;
@@ -2729,23 +2770,52 @@ int match_cluster(const match_index_t *ix, const match_pair_t *pairs, size_t npa
                 sum += w;
                 cnt++;
             }
-        /* Average linkage on the weights: the cross pairs' mean weight,
-         * at the prior, must pass the threshold. A cross pair's low
-         * probability often says only that one record lacks the fields
-         * that would tell (a bare record against a full one is at the
-         * prior, not against the match); averaging probabilities counted
-         * that as evidence against and split persons written once with
-         * and once without a date. The weights are log-likelihood ratios:
-         * averaging them counts the cross pairs as one body of evidence
-         * (they share records, so they are not independent) and applies
-         * the prior once. */
-        if (veto || (cnt && prob_of(ix, sum / (double)cnt) < threshold))
+        if (veto)
             continue;
+        /* Then the two persons as wholes: the clusters' profiles (what
+         * their records know together, profile_add), or failing that the
+         * cross pairs' mean weight, must pass the threshold. Average
+         * linkage alone took a record written bare as evidence against:
+         * its pairs are at the prior, not against the match, and they
+         * pulled the mean of a cluster that held one down, while the
+         * profile of the same cluster knows its date, father and place.
+         * The mean (of weights, log-likelihood ratios: the cross pairs as
+         * one body of evidence, the prior applied once) still takes the
+         * merges whose records agree pair by pair where the profiles,
+         * holding one value a field, do not. */
+        {
+            const mrec_t *pa = pslot[ra] != UINT32_MAX ? &prof[pslot[ra]] : &ix->recs[ra];
+            const mrec_t *pb = pslot[rb] != UINT32_MAX ? &prof[pslot[rb]] : &ix->recs[rb];
+            int8_t lv[MATCH_NFIELDS];
+            int sw;
+
+            if (prob_of(ix, score(ix, pa, pb, lv, &sw, NULL)) < threshold &&
+                (!cnt || prob_of(ix, sum / (double)cnt) < threshold))
+                continue;
+        }
         if (size[ra] < size[rb]) {
             uint32_t t = ra;
 
             ra = rb;
             rb = t;
+        }
+        {
+            mrec_t add = pslot[rb] != UINT32_MAX ? prof[pslot[rb]] : ix->recs[rb];
+
+            if (pslot[ra] == UINT32_MAX) {
+                if (nprof == capprof) {
+                    size_t cap = capprof ? capprof * 2 : 1024;
+                    mrec_t *np = realloc(prof, cap * sizeof *np);
+
+                    if (!np)
+                        goto done;
+                    prof = np;
+                    capprof = cap;
+                }
+                prof[nprof] = ix->recs[ra];
+                pslot[ra] = (uint32_t)nprof++;
+            }
+            profile_add(&prof[pslot[ra]], &add);
         }
         parent[rb] = ra;
         next[tail[ra]] = rb;
@@ -2768,5 +2838,7 @@ done:
     free(next);
     free(size);
     free(tail);
+    free(pslot);
+    free(prof);
     return rc;
 }

@@ -271,6 +271,55 @@ static void clustering_takes_a_record_that_lacks_fields(void **state)
     match_index_free(ix);
 }
 
+/* A person written three times: a with the birth date only, b with the
+ * date, father and birthplace, x with the father and birthplace only. x-b
+ * passes the threshold; x-a holds only the names. Here the mean weight of
+ * x's cross pairs stays under the threshold (x-a pulls it down), but the
+ * cluster {a, b} knows the father and the place from b, and x agrees with
+ * them: x joins by the clusters' profiles. Without b's father and place in
+ * the cluster it would not (x-a alone is weak). */
+static void clustering_compares_a_record_with_the_cluster_profile(void **state)
+{
+    static const match_input_t recs[] = {
+        {"a", "Tigran", "Sahakyan", NULL, "1950-04-04", NULL, "M"},
+        {"b", "Тигран", "Саакян", "Левонович", "04.04.1950", "Горис", "м"},
+        {"x", "Tigran", "Sahakyan", "Levon", NULL, "Goris", "M"},
+    };
+    const double t = log2(0.9 / 0.1); /* the threshold's weight at the prior */
+    match_index_t *ix = match_index_new(ctx);
+    match_model_t m;
+    match_hit_t ab, xb, xa;
+    match_pair_t pairs[3];
+    uint32_t cl[3];
+    double prior;
+
+    (void)state;
+    for (int i = 0; i < 3; i++)
+        match_index_add(ix, &recs[i]);
+    assert_int_equal(match_index_build(ix, 1), 0);
+    match_index_pair(ix, 0, 1, &ab);
+    match_index_pair(ix, 2, 1, &xb);
+    match_index_pair(ix, 2, 0, &xa);
+    assert_true(xb.weight > xa.weight + 2 && ab.weight > xb.weight);
+    /* A prior at which x-b passes by one bit and the mean of x's cross
+     * pairs does not. */
+    prior = t + 1 - xb.weight;
+    m = *match_index_model(ix);
+    m.lambda = exp2(prior) / (1 + exp2(prior));
+    match_index_set_model(ix, &m);
+    match_index_pair(ix, 0, 1, &ab);
+    match_index_pair(ix, 2, 1, &xb);
+    match_index_pair(ix, 2, 0, &xa);
+    assert_true(ab.prob >= 0.9 && xb.prob >= 0.9 && xa.prob < 0.9);
+    assert_true((xa.weight + xb.weight) / 2 + prior < t);
+    pairs[0] = (match_pair_t){0, 1, (float)ab.weight, (float)ab.prob};
+    pairs[1] = (match_pair_t){1, 2, (float)xb.weight, (float)xb.prob};
+    pairs[2] = (match_pair_t){0, 2, (float)xa.weight, (float)xa.prob};
+    assert_int_equal(match_cluster(ix, pairs, 3, 0.9, cl), 0);
+    assert_true(cl[0] == cl[1] && cl[2] == cl[0]);
+    match_index_free(ix);
+}
+
 static void dedup_groups_the_fixture(void **state)
 {
     match_index_t *ix = fixture_index();
@@ -754,6 +803,7 @@ int main(void)
         cmocka_unit_test(records_added_after_build_are_found),
         cmocka_unit_test(clustering_refuses_weak_bridge),
         cmocka_unit_test(clustering_takes_a_record_that_lacks_fields),
+        cmocka_unit_test(clustering_compares_a_record_with_the_cluster_profile),
         cmocka_unit_test(dedup_groups_the_fixture),
         cmocka_unit_test(em_converges_on_fixture),
         cmocka_unit_test(place_agreement_weighs_by_its_frequency),
