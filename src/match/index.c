@@ -175,6 +175,16 @@ struct match_index {
     double ucond[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS];
     int ucond_ok[FAM_BANDS];        /* the band had enough pairs */
     double wcond[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS]; /* log2(m/ucond) */
+    /* Brothers and sisters: among those relatives, the pairs that also
+     * share the father's name are mostly one family, born in one place
+     * within a few years. Father, birth and place are not independent
+     * there: counted apart, each at its rate among all relatives, a shared
+     * father, a shared birthplace and a shared year added up to a certain
+     * match for two siblings. So when the father's names agree as well,
+     * birth and place weigh by u measured on such pairs. */
+    double usib[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS];
+    int usib_ok[FAM_BANDS];         /* the band had enough such pairs */
+    double wsib[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS]; /* log2(m/usib) */
     double wmax[MATCH_NFIELDS][MATCH_MAXLEVELS]; /* larger of w and every wcond
                                                     (for the bounds in dedup) */
     /* Initials: "Z." fits few given names and "A." many (Aram, Armen,
@@ -270,6 +280,8 @@ static int same_name(uint32_t ha, uint32_t hb, int ga, int gb, uint64_t sa, uint
         return 0;
     return (ga && gb) || (!ga && !gb && sa == sb);
 }
+
+#define SIBLING_DEPENDENT(f) ((f) == MATCH_F_BIRTH || (f) == MATCH_F_PLACE)
 
 /* ---- Records -------------------------------------------------------------- */
 
@@ -1332,7 +1344,7 @@ static int fam_band(uint32_t c)
 static double weigh(const match_index_t *ix, const mrec_t *a, const mrec_t *b, int swapped,
                     const int8_t lv[MATCH_NFIELDS], double fw[MATCH_NFIELDS])
 {
-    const double (*wl)[MATCH_MAXLEVELS] = ix->w;
+    const double (*wl)[MATCH_MAXLEVELS] = ix->w, (*ws)[MATCH_MAXLEVELS] = NULL;
     double total = 0;
 
     /* Relatives share the family name but never (brothers and sisters)
@@ -1346,12 +1358,14 @@ static double weigh(const match_index_t *ix, const mrec_t *a, const mrec_t *b, i
 
         if (ix->ucond_ok[band])
             wl = ix->wcond[band];
+        if (ix->usib_ok[band] && lv[MATCH_F_FATHER] == 0)
+            ws = ix->wsib[band];
     }
     for (int f = 0; f < MATCH_NFIELDS; f++) {
         double w = 0;
 
         if (lv[f] >= 0) {
-            w = wl[f][lv[f]];
+            w = ws ? ws[f][lv[f]] : wl[f][lv[f]];
             /* Term frequencies mean something only in a large enough set. */
             if ((f == MATCH_F_FAMILY || f == MATCH_F_GIVEN) && ix->tf_n >= 1000 &&
                 lv[f] < nlevels[f] - 1) {
@@ -1566,6 +1580,26 @@ static void set_weights(match_index_t *ix)
                 if (w > ix->wmax[f][l])
                     ix->wmax[f][l] = w;
             }
+    for (int b = 0; b < FAM_BANDS; b++)
+        for (int f = 0; f < MATCH_NFIELDS; f++)
+            for (int l = 0; l < MATCH_MAXLEVELS; l++) {
+                double mm = m->m[f][l] > 3e-3 ? m->m[f][l] : 3e-3;
+                double uu = ix->usib[b][f][l] > 1e-9 ? ix->usib[b][f][l] : 1e-9;
+                double w = l < nlevels[f] ? log2(mm / uu) : 0;
+
+                if (!ix->usib_ok[b] || !SIBLING_DEPENDENT(f)) {
+                    ix->wsib[b][f][l] = ix->wcond[b][f][l];
+                    continue;
+                }
+                for (int k = 0; k < l && l < nlevels[f]; k++)
+                    if (stronger(f, k, l) && w > ix->wsib[b][f][k])
+                        w = ix->wsib[b][f][k];
+                if (l == 0 && w < 0)
+                    w = 0;
+                ix->wsib[b][f][l] = w;
+                if (w > ix->wmax[f][l])
+                    ix->wmax[f][l] = w;
+            }
     if (lam < 1e-12)
         lam = 1e-12;
     if (lam > 0.5)
@@ -1705,11 +1739,14 @@ static int estimate_u_cond(match_index_t *ix)
     entry_t *e = malloc(ix->n * sizeof *e + 1);
     double pairs[FAM_BANDS] = {0}, cnt[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS] = {{{0}}};
     double tot[FAM_BANDS][MATCH_NFIELDS] = {{0}};
+    double scnt[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS] = {{{0}}};
+    double stot[FAM_BANDS][MATCH_NFIELDS] = {{0}};
     uint64_t seed = 0x5851f42d4c957f2dULL;
     size_t n = 0;
     const double want = 200000; /* sampled pairs per band */
 
     memset(ix->ucond_ok, 0, sizeof ix->ucond_ok);
+    memset(ix->usib_ok, 0, sizeof ix->usib_ok);
     if (!e)
         return -1;
     if (ix->n < 2000 || ix->tf_n < 1000) {
@@ -1778,6 +1815,10 @@ static int estimate_u_cond(match_index_t *ix)
                 if (lv[f] >= 0) {
                     cnt[band][f][lv[f]]++;
                     tot[band][f]++;
+                    if (lv[MATCH_F_FATHER] == 0) {
+                        scnt[band][f][lv[f]]++;
+                        stot[band][f]++;
+                    }
                 }
         }
     }
@@ -1788,6 +1829,13 @@ static int estimate_u_cond(match_index_t *ix)
             for (int l = 0; l < nlevels[f]; l++)
                 ix->ucond[b][f][l] = tot[b][f] > 0 ? (cnt[b][f][l] + 0.5) / (tot[b][f] + 0.5 * nlevels[f])
                                                    : 0;
+        ix->usib_ok[b] = ix->ucond_ok[b] && stot[b][MATCH_F_BIRTH] >= 500 &&
+                         stot[b][MATCH_F_PLACE] >= 500;
+        for (int f = 0; f < MATCH_NFIELDS; f++)
+            for (int l = 0; l < nlevels[f]; l++)
+                ix->usib[b][f][l] = stot[b][f] > 0
+                                        ? (scnt[b][f][l] + 0.5) / (stot[b][f] + 0.5 * nlevels[f])
+                                        : 0;
     }
     free(e);
     return 0;

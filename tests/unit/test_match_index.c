@@ -793,6 +793,61 @@ static void family_typo_agrees_as_close(void **state)
     match_index_free(ix);
 }
 
+/* Brothers and sisters share the father's name, the birthplace and a
+ * span of years together: among relatives who share the father, a shared
+ * birthplace is near certain, so it weighs less there than among relatives
+ * of one family name whose fathers differ (counted apart, father, place
+ * and year made two siblings a sure match). Each family name here is
+ * carried by two families: one in Shushi, one in Goris, other fathers. */
+static void siblings_weigh_place_by_what_siblings_share(void **state)
+{
+    static const char *syl[] = {"ka", "ro", "mi", "ta", "le", "vo", "sa", "ne", "gu", "da"};
+    static const char *kids[2][3] = {{"Tigran", "Anahit", "Vardan"}, {"Levon", "Mariam", "Samvel"}};
+    static const char *fathers[] = {"Hrant", "Suren", "Arshak", "Gagik", "Ashot", "Karen"};
+    enum { NAMES = 400, N = NAMES * 2 * 3 * 2 };
+    static match_input_t in[N];
+    static char fam[NAMES][16], dates[N][16];
+    match_index_t *ix = match_index_new(ctx);
+    match_hit_t sib, rel;
+    size_t n = 0;
+
+    (void)state;
+    for (int f = 0; f < NAMES; f++) {
+        snprintf(fam[f], sizeof fam[f], "%s%s%syan", syl[f % 10], syl[f / 10 % 10], syl[f / 100 % 10]);
+        for (int fam2 = 0; fam2 < 2; fam2++)
+            for (int k = 0; k < 3; k++)
+                for (int w = 0; w < 2; w++) { /* each child written twice */
+                    snprintf(dates[n], sizeof dates[n], w ? "%04d" : "%04d-%02d-%02d",
+                             1940 + (f + 7 * fam2) % 40 + 4 * k, 1 + (f + k) % 12, 1 + (f * 7 + k) % 28);
+                    in[n] = (match_input_t){NULL, kids[fam2][k], fam[f],
+                                            fathers[(f + 3 * fam2) % 6], dates[n],
+                                            fam2 ? "Goris" : "Shushi", NULL};
+                    n++;
+                }
+    }
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(match_index_add(ix, &in[i]), (long)i);
+    assert_int_equal(match_index_build(ix, 2), 0);
+    /* Tigran and Anahit (records 0 and 2): siblings. Against them, two
+     * people of one family name and one birthplace whose fathers differ
+     * (added after the build: the same weights apply). */
+    assert_int_equal(match_index_pair(ix, 0, 2, &sib), 0);
+    assert_string_equal(sib.fields[MATCH_F_FATHER].level, "exact");
+    assert_string_equal(sib.fields[MATCH_F_PLACE].level, "same");
+    {
+        static const match_input_t x = {NULL, "Levon", "karoyan", "Vahagn", "1961", "Shushi", NULL};
+        static const match_input_t y = {NULL, "Tigran", "karoyan", "Hrant", "1975", "Shushi", NULL};
+
+        assert_true(match_index_add(ix, &x) >= 0 && match_index_add(ix, &y) >= 0);
+        assert_int_equal(match_index_pair(ix, n, n + 1, &rel), 0);
+    }
+    assert_string_equal(rel.fields[MATCH_F_FAMILY].level, "exact");
+    assert_string_equal(rel.fields[MATCH_F_GIVEN].level, "different");
+    assert_string_equal(rel.fields[MATCH_F_PLACE].level, "same");
+    assert_true(sib.fields[MATCH_F_PLACE].weight < rel.fields[MATCH_F_PLACE].weight - 0.3);
+    match_index_free(ix);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -808,6 +863,7 @@ int main(void)
         cmocka_unit_test(em_converges_on_fixture),
         cmocka_unit_test(place_agreement_weighs_by_its_frequency),
         cmocka_unit_test(relatives_weights_leave_out_close_given_names),
+        cmocka_unit_test(siblings_weigh_place_by_what_siblings_share),
         cmocka_unit_test(family_agreement_never_weighs_against),
         cmocka_unit_test(search_given_name_first_finds_every_script),
         cmocka_unit_test(blocking_tolerates_year_and_initials),
