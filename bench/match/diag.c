@@ -31,6 +31,8 @@
  *   match_diag profile FILE.csv           cluster P/R/F1 of merge rules with
  *                                         the clusters' profiles (the rule
  *                                         the engine took, and variants)
+ *   match_diag clfp FILE.csv P            false pairs inside the clusters,
+ *                                         by their own pattern and band
  * context, clustvar and attach test ideas that did not pay (see their
  * results in the commit that added them); kept to measure the next idea
  * the same way.
@@ -1435,7 +1437,7 @@ static void profile_merge(mrec_t *p, const mrec_t *q)
  * two clusters' profiles (vetoes as in the engine). mode 1: profile only;
  * 2: profile or mean. */
 static int cluster_prof(const match_index_t *ix, const match_pair_t *pairs, size_t npairs,
-                        double thr, int mode, double slack, uint32_t *cluster)
+                        double thr, int mode, double slack, uint32_t *cluster, double plo2)
 {
     size_t n = ix->n;
     uint32_t *parent = malloc(n * sizeof *parent + 1), *next = malloc(n * sizeof *next + 1);
@@ -1448,7 +1450,9 @@ static int cluster_prof(const match_index_t *ix, const match_pair_t *pairs, size
         size[i] = 1;
         tail[i] = (uint32_t)i;
     }
-    for (size_t p = 0; p < npairs; p++) {
+    for (size_t q = 0; q < 2 * npairs; q++) {
+        size_t p = q % npairs;
+        int second = q >= npairs;
         uint32_t ra, rb;
         double sum = 0, pw;
         size_t cnt = 0;
@@ -1456,7 +1460,7 @@ static int cluster_prof(const match_index_t *ix, const match_pair_t *pairs, size
         int8_t lv[MATCH_NFIELDS];
         const mrec_t *pa, *pb;
 
-        if (pairs[p].prob < thr)
+        if (!second ? pairs[p].prob < thr : (plo2 <= 0 || pairs[p].prob >= thr || pairs[p].prob < plo2))
             continue;
         ra = find_root(parent, pairs[p].a);
         rb = find_root(parent, pairs[p].b);
@@ -1478,7 +1482,8 @@ static int cluster_prof(const match_index_t *ix, const match_pair_t *pairs, size
         pa = size[ra] > 1 ? &prof[ra] : &ix->recs[ra];
         pb = size[rb] > 1 ? &prof[rb] : &ix->recs[rb];
         pw = score(ix, pa, pb, lv, &sw, NULL);
-        if (mode == 1 ? prob_of(ix, pw + slack) < thr
+        if (second ? prob_of(ix, pw) < thr
+            : mode == 1 ? prob_of(ix, pw + slack) < thr
                       : (prob_of(ix, pw + slack) < thr && prob_of(ix, sum / (double)cnt) < thr))
             continue;
         if (size[ra] < size[rb]) {
@@ -1513,17 +1518,19 @@ static int run_profile(const char *file)
     match_stats_t st;
     uint32_t *label = truth_labels(&t), *cl = malloc(t.rows * sizeof *cl);
 
-    match_dedup(ix, 0.5, 2, NULL, NULL, &pairs, &npairs, &st);
+    match_dedup(ix, 0.05, 2, NULL, NULL, &pairs, &npairs, &st);
     match_cluster(ix, pairs, npairs, 0.5, cl);
     cl_score(t.rows, cl, label, "engine");
-    cluster_prof(ix, pairs, npairs, 0.5, 1, 0, cl);
+    cluster_prof(ix, pairs, npairs, 0.5, 1, 0, cl, 0);
     cl_score(t.rows, cl, label, "profile");
-    cluster_prof(ix, pairs, npairs, 0.5, 2, 0, cl);
+    cluster_prof(ix, pairs, npairs, 0.5, 2, 0, cl, 0);
     cl_score(t.rows, cl, label, "profile or mean");
-    cluster_prof(ix, pairs, npairs, 0.5, 1, -1, cl);
-    cl_score(t.rows, cl, label, "profile, 1 bit stricter");
-    cluster_prof(ix, pairs, npairs, 0.5, 1, -2, cl);
-    cl_score(t.rows, cl, label, "profile, 2 bits stricter");
+    cluster_prof(ix, pairs, npairs, 0.5, 2, 0, cl, 0.3);
+    cl_score(t.rows, cl, label, "profile or mean, then profiles >= 0.3");
+    cluster_prof(ix, pairs, npairs, 0.5, 2, 0, cl, 0.1);
+    cl_score(t.rows, cl, label, "profile or mean, then profiles >= 0.1");
+    cluster_prof(ix, pairs, npairs, 0.5, 2, 0, cl, 0.05);
+    cl_score(t.rows, cl, label, "profile or mean, then profiles >= 0.05");
     free(pairs);
     free(label);
     free(cl);
@@ -1532,8 +1539,62 @@ static int run_profile(const char *file)
     return 0;
 }
 
+/* False pairs inside the engine's clusters at p, by the pattern of the two
+ * records' own comparison and its probability band. */
+static int run_clfp(const char *file, double p)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    match_pair_t *pairs;
+    size_t npairs, total = 0, band[4] = {0};
+    match_stats_t st;
+    uint32_t *cl = malloc(t.rows * sizeof *cl), *head = malloc(t.rows * sizeof *head),
+             *nxt = malloc(t.rows * sizeof *nxt);
+
+    match_dedup(ix, p, 2, NULL, NULL, &pairs, &npairs, &st);
+    match_cluster(ix, pairs, npairs, p, cl);
+    for (size_t i = 0; i < t.rows; i++)
+        head[i] = UINT32_MAX;
+    for (size_t i = t.rows; i-- > 0;) {
+        nxt[i] = head[cl[i]];
+        head[cl[i]] = (uint32_t)i;
+    }
+    npats = 0;
+    for (size_t c = 0; c < t.rows; c++)
+        for (uint32_t x = head[c]; x != UINT32_MAX; x = nxt[x])
+            for (uint32_t y = nxt[x]; y != UINT32_MAX; y = nxt[y]) {
+                int8_t lv[MATCH_NFIELDS];
+                int sw;
+                char ps[24];
+                double w, pr;
+
+                if (!strcmp(s0(cell(&t, x, C_TRUTH)), s0(cell(&t, y, C_TRUTH))))
+                    continue;
+                w = score(ix, &ix->recs[x], &ix->recs[y], lv, &sw, NULL);
+                pr = prob_of(ix, w);
+                pattern_str(lv, sw, ps);
+                pat_get(ps)->fp++;
+                total++;
+                band[pr < 0.1 ? 0 : pr < 0.5 ? 1 : pr < 0.9 ? 2 : 3]++;
+            }
+    qsort(pats, npats, sizeof *pats, by_errors);
+    printf("%zu false pairs in clusters; their own probability <0.1 %zu, <0.5 %zu, <0.9 %zu, more %zu\n",
+           total, band[0], band[1], band[2], band[3]);
+    for (size_t i = 0; i < npats && i < 30; i++)
+        printf("  %s  %6zu\n", pats[i].pat, pats[i].fp);
+    free(pairs);
+    free(cl);
+    free(head);
+    free(nxt);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 4 && !strcmp(argv[1], "clfp"))
+        return run_clfp(argv[2], atof(argv[3]));
     if (argc >= 3 && !strcmp(argv[1], "profile"))
         return run_profile(argv[2]);
     if (argc >= 4 && !strcmp(argv[1], "patcal"))
@@ -1559,6 +1620,6 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: match_diag blocking FILE.csv [SHOW] | errors FILE.csv P [SHOW] | "
                     "ceiling FILE.csv [P] | oracle FILE.csv P [EVERY] | atoms FILE.csv | "
                     "context FILE.csv P | clustvar FILE.csv | attach FILE.csv P | patcal FILE.csv P | "
-                    "profile FILE.csv\n");
+                    "profile FILE.csv | clfp FILE.csv P\n");
     return 2;
 }
