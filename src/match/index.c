@@ -185,6 +185,8 @@ struct match_index {
     double usib[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS];
     int usib_ok[FAM_BANDS];         /* the band had enough such pairs */
     double wsib[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS]; /* log2(m/usib) */
+    double wmaxsib[MATCH_NFIELDS][MATCH_MAXLEVELS]; /* larger of wmax and every wsib: the
+                                                       bounds of pairs of one father */
     double wmax[MATCH_NFIELDS][MATCH_MAXLEVELS]; /* larger of w and every wcond
                                                     (for the bounds in dedup) */
     /* Initials: "Z." fits few given names and "A." many (Aram, Armen,
@@ -1580,6 +1582,7 @@ static void set_weights(match_index_t *ix)
                 if (w > ix->wmax[f][l])
                     ix->wmax[f][l] = w;
             }
+    memcpy(ix->wmaxsib, ix->wmax, sizeof ix->wmaxsib);
     for (int b = 0; b < FAM_BANDS; b++)
         for (int f = 0; f < MATCH_NFIELDS; f++)
             for (int l = 0; l < MATCH_MAXLEVELS; l++) {
@@ -1597,8 +1600,8 @@ static void set_weights(match_index_t *ix)
                 if (l == 0 && w < 0)
                     w = 0;
                 ix->wsib[b][f][l] = w;
-                if (w > ix->wmax[f][l])
-                    ix->wmax[f][l] = w;
+                if (w > ix->wmaxsib[f][l])
+                    ix->wmaxsib[f][l] = w;
             }
     if (lam < 1e-12)
         lam = 1e-12;
@@ -2389,8 +2392,6 @@ static double best_from(const match_index_t *ix, int f, int first)
     for (int l = first; l < nlevels[f]; l++)
         if (ix->w[f][l] > ub)
             ub = ix->w[f][l];
-    if (f == MATCH_F_GIVEN && first <= GIV_INITIAL && ix->winit_max > ub)
-        ub = ix->winit_max;
     return ub;
 }
 
@@ -2407,6 +2408,22 @@ static void nbound_init(const match_index_t *ix, const mrec_t *a, const mhot_t *
     nb->ub_giv = field_ub(ix, a, MATCH_F_GIVEN);
     nb->below_fam = best_from(ix, MATCH_F_FAMILY, 1);
     nb->below_giv = best_from(ix, MATCH_F_GIVEN, 1);
+    /* An initial that fits a's given name begins with its letter as
+     * written or folded, or is an H. or Y. before a vowel (initial_fits);
+     * it weighs at most that letter's weight, and no more than a's full
+     * name does. */
+    if (a->giv[0]) {
+        unsigned char x = (unsigned char)(a->ginit ? a->ginit : a->giv[0]);
+        double bi = fmax(ix->winit[x], ix->winit[(unsigned char)a->giv[0]]);
+
+        if (a->giv[1]) {
+            bi = fmax(bi, fmax(ix->winit['h'], ix->winit['y']));
+            if (ix->tf_n >= 1000)
+                bi = fmin(bi, tf_weight(ix, MATCH_F_GIVEN, a->tgiv));
+        }
+        if (bi > nb->below_giv)
+            nb->below_giv = bi;
+    }
     nb->a = ha;
 }
 
@@ -2436,21 +2453,23 @@ static double cheap_ub(const match_index_t *ix, const mhot_t *a, const mhot_t *b
 {
     double w = names_ub;
     int d = match_compare_dates(&a->date, &b->date);
+    /* Siblings' weights (wsib) apply only where the fathers agree. */
+    const double (*wmax)[MATCH_MAXLEVELS] = a->hfat && a->hfat == b->hfat ? ix->wmaxsib : ix->wmax;
 
     if (d != MATCH_DATE_MISSING)
-        w += ix->wmax[MATCH_F_BIRTH][d];
+        w += wmax[MATCH_F_BIRTH][d];
     if (a->sex && b->sex)
-        w += ix->wmax[MATCH_F_SEX][a->sex == b->sex ? 0 : 1];
+        w += wmax[MATCH_F_SEX][a->sex == b->sex ? 0 : 1];
     if (a->hfat && b->hfat)
-        w += a->hfat == b->hfat ? fmax(ix->wmax[MATCH_F_FATHER][0], a->qfat / 8.0) : fat_ub;
+        w += a->hfat == b->hfat ? fmax(wmax[MATCH_F_FATHER][0], a->qfat / 8.0) : fat_ub;
     if (a->hplace && b->hplace) {
         if (a->hplace == b->hplace)
-            w += fmax(ix->wmax[MATCH_F_PLACE][0], a->qplace / 8.0);
+            w += fmax(wmax[MATCH_F_PLACE][0], a->qplace / 8.0);
         else if (a->place_id < 0 && b->place_id < 0)
-            w += ix->wmax[MATCH_F_PLACE][1] > ix->wmax[MATCH_F_PLACE][2] ? ix->wmax[MATCH_F_PLACE][1]
-                                                                  : ix->wmax[MATCH_F_PLACE][2];
+            w += wmax[MATCH_F_PLACE][1] > wmax[MATCH_F_PLACE][2] ? wmax[MATCH_F_PLACE][1]
+                                                                  : wmax[MATCH_F_PLACE][2];
         else
-            w += ix->wmax[MATCH_F_PLACE][2];
+            w += wmax[MATCH_F_PLACE][2];
     }
     return w;
 }
