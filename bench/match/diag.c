@@ -1591,8 +1591,208 @@ static int run_clfp(const char *file, double p)
     return 0;
 }
 
+/* Pairs whose family names are close (level 1) or similar (2), by the
+ * frequency band of the more common of the two names: pairs, true,
+ * expected. */
+static int run_famclose(const char *file, double p)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    match_pair_t *pairs;
+    size_t npairs;
+    match_stats_t st;
+    double n[3][6] = {{0}}, tr[3][6] = {{0}}, ex[3][6] = {{0}};
+
+    match_dedup(ix, p, 2, NULL, NULL, &pairs, &npairs, &st);
+    for (size_t i = 0; i < npairs; i++) {
+        const mrec_t *a = &ix->recs[pairs[i].a], *b = &ix->recs[pairs[i].b];
+        int8_t lv[MATCH_NFIELDS];
+        int sw, same = !strcmp(s0(cell(&t, pairs[i].a, C_TRUTH)), s0(cell(&t, pairs[i].b, C_TRUTH)));
+        uint32_t ca, cb, c;
+        int bd;
+
+        score(ix, a, b, lv, &sw, NULL);
+        if (sw || lv[MATCH_F_FAMILY] < 0 || lv[MATCH_F_FAMILY] > 2)
+            continue;
+        ca = tf_get(&ix->tf_name, a->tfam);
+        cb = tf_get(&ix->tf_name, b->tfam);
+        c = ca > cb ? ca : cb;
+        bd = c < 16 ? 0 : c < 64 ? 1 : c < 256 ? 2 : c < 1024 ? 3 : c < 8192 ? 4 : 5;
+        n[lv[MATCH_F_FAMILY]][bd]++;
+        tr[lv[MATCH_F_FAMILY]][bd] += same;
+        ex[lv[MATCH_F_FAMILY]][bd] += pairs[i].prob;
+    }
+    for (int l = 0; l < 3; l++) {
+        printf("family level %d:", l);
+        for (int bd = 0; bd < 6; bd++)
+            printf("  [<%d: %.0f true %.0f exp %.0f]", (int[]){16, 64, 256, 1024, 8192, 999999}[bd],
+                   n[l][bd], tr[l][bd], ex[l][bd]);
+        printf("\n");
+    }
+    free(pairs);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
+/* The engine's rule (profiles or mean), refusing a merge through pair
+ * (a, b) when a (or b) has another pair within margin bits of it to a
+ * record outside both clusters that looks like another person than b
+ * (or a): the record could be either's. */
+static int cluster_excl(const match_index_t *ix, const match_pair_t *pairs, size_t npairs,
+                        double thr, double margin, double pdiff, uint32_t *cluster)
+{
+    size_t n = ix->n;
+    uint32_t *deg = calloc(n + 1, sizeof *deg), *adj;
+    float *aw;
+    size_t refused = 0;
+
+    for (size_t p = 0; p < npairs; p++)
+        if (pairs[p].prob >= thr) {
+            deg[pairs[p].a + 1]++;
+            deg[pairs[p].b + 1]++;
+        }
+    for (size_t i = 0; i < n; i++)
+        deg[i + 1] += deg[i];
+    adj = malloc(deg[n] * sizeof *adj + 1);
+    aw = malloc(deg[n] * sizeof *aw + 1);
+    {
+        uint32_t *fill = malloc(n * sizeof *fill);
+        memcpy(fill, deg, n * sizeof *fill);
+        for (size_t p = 0; p < npairs; p++)
+            if (pairs[p].prob >= thr) {
+                adj[fill[pairs[p].a]] = pairs[p].b;
+                aw[fill[pairs[p].a]++] = pairs[p].weight;
+                adj[fill[pairs[p].b]] = pairs[p].a;
+                aw[fill[pairs[p].b]++] = pairs[p].weight;
+            }
+        free(fill);
+    }
+    {
+        uint32_t *parent = malloc(n * sizeof *parent + 1), *next = malloc(n * sizeof *next + 1);
+        uint32_t *size = malloc(n * sizeof *size + 1), *tail = malloc(n * sizeof *tail + 1);
+        mrec_t *prof = malloc(n * sizeof *prof + 1);
+
+        for (size_t i = 0; i < n; i++) {
+            parent[i] = (uint32_t)i;
+            next[i] = UINT32_MAX;
+            size[i] = 1;
+            tail[i] = (uint32_t)i;
+        }
+        for (size_t p = 0; p < npairs; p++) {
+            uint32_t ra, rb, a = pairs[p].a, b = pairs[p].b;
+            double sum = 0, pw;
+            size_t cnt = 0;
+            int veto = 0, sw, amb = 0;
+            int8_t lv[MATCH_NFIELDS];
+            const mrec_t *pa, *pb;
+
+            if (pairs[p].prob < thr)
+                continue;
+            ra = find_root(parent, a);
+            rb = find_root(parent, b);
+            if (ra == rb || size[ra] + size[rb] > CLUSTER_MAX)
+                continue;
+            for (int side = 0; side < 2 && !amb; side++) {
+                uint32_t x = side ? b : a, y = side ? a : b;
+
+                for (uint32_t e = deg[x]; e < deg[x + 1] && !amb; e++) {
+                    uint32_t c = adj[e], rc = find_root(parent, c);
+                    double w;
+
+                    if (rc == ra || rc == rb || aw[e] < pairs[p].weight - margin)
+                        continue;
+                    w = score(ix, &ix->recs[y], &ix->recs[c], lv, &sw, NULL);
+                    amb = prob_of(ix, w) < pdiff;
+                }
+            }
+            if (amb) {
+                refused++;
+                continue;
+            }
+            for (uint32_t x = ra; x != UINT32_MAX && !veto; x = next[x])
+                for (uint32_t y = rb; y != UINT32_MAX; y = next[y]) {
+                    double w;
+
+                    if (cross_pair_vetoes(ix, x, y, &w)) {
+                        veto = 1;
+                        break;
+                    }
+                    sum += w;
+                    cnt++;
+                }
+            if (veto)
+                continue;
+            pa = size[ra] > 1 ? &prof[ra] : &ix->recs[ra];
+            pb = size[rb] > 1 ? &prof[rb] : &ix->recs[rb];
+            pw = score(ix, pa, pb, lv, &sw, NULL);
+            if (prob_of(ix, pw) < thr && prob_of(ix, sum / (double)cnt) < thr)
+                continue;
+            if (size[ra] < size[rb]) {
+                uint32_t t = ra;
+                ra = rb;
+                rb = t;
+            }
+            {
+                mrec_t add = size[rb] > 1 ? prof[rb] : ix->recs[rb];
+
+                if (size[ra] == 1)
+                    prof[ra] = ix->recs[ra];
+                profile_merge(&prof[ra], &add);
+            }
+            parent[rb] = ra;
+            next[tail[ra]] = rb;
+            tail[ra] = tail[rb];
+            size[ra] += size[rb];
+        }
+        for (size_t i = 0; i < n; i++)
+            cluster[i] = find_root(parent, (uint32_t)i);
+        free(parent);
+        free(next);
+        free(size);
+        free(tail);
+        free(prof);
+    }
+    printf("  refused %zu: ", refused);
+    free(deg);
+    free(adj);
+    free(aw);
+    return 0;
+}
+
+static int run_excl(const char *file)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    match_pair_t *pairs;
+    size_t npairs;
+    match_stats_t st;
+    uint32_t *label = truth_labels(&t), *cl = malloc(t.rows * sizeof *cl);
+    static const double v[][2] = {{1, 0.1}, {2, 0.1}, {3, 0.1}, {2, 0.01}, {4, 0.01}, {1, 0.5}};
+    char what[96];
+
+    match_dedup(ix, 0.5, 2, NULL, NULL, &pairs, &npairs, &st);
+    match_cluster(ix, pairs, npairs, 0.5, cl);
+    cl_score(t.rows, cl, label, "engine");
+    for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
+        cluster_excl(ix, pairs, npairs, 0.5, v[k][0], v[k][1], cl);
+        snprintf(what, sizeof what, "margin %.0f, other person below %.2f", v[k][0], v[k][1]);
+        cl_score(t.rows, cl, label, what);
+    }
+    free(pairs);
+    free(label);
+    free(cl);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && !strcmp(argv[1], "excl"))
+        return run_excl(argv[2]);
+    if (argc >= 4 && !strcmp(argv[1], "famclose"))
+        return run_famclose(argv[2], atof(argv[3]));
     if (argc >= 4 && !strcmp(argv[1], "clfp"))
         return run_clfp(argv[2], atof(argv[3]));
     if (argc >= 3 && !strcmp(argv[1], "profile"))

@@ -195,7 +195,6 @@ struct match_index {
     uint32_t init_count[256];       /* full given names by first letter as written */
     uint32_t init_minc[256];        /* the count of the rarest of those names */
     double winit[256];              /* weight of an initial of this letter that fits */
-    double winit_max;               /* the largest of them (for the bounds) */
     /* Records added after the build, found through their keys like built
      * ones: a chained hash of (key -> record), rebuilt into the postings at
      * the next build. */
@@ -1536,14 +1535,13 @@ static void set_weights(match_index_t *ix)
          * random full names share their first letter moves it by
          * log2(s2 / p). An initial never says more than the full name it
          * fits (weigh caps it by that name's frequency; here by the rarest
-         * name of the letter, for the bounds). */
+         * name of the letter). */
         double tot = 0, s2 = 0;
 
         for (int c = 0; c < 256; c++)
             tot += ix->init_count[c];
         for (int c = 0; c < 256 && tot > 0; c++)
             s2 += (ix->init_count[c] / tot) * (ix->init_count[c] / tot);
-        ix->winit_max = ix->w[MATCH_F_GIVEN][GIV_INITIAL];
         for (int c = 0; c < 256; c++) {
             double w = ix->w[MATCH_F_GIVEN][GIV_INITIAL];
 
@@ -1556,11 +1554,7 @@ static void set_weights(match_index_t *ix)
                     w = cap;
             }
             ix->winit[c] = w;
-            if (w > ix->winit_max)
-                ix->winit_max = w;
         }
-        if (ix->winit_max > ix->wmax[MATCH_F_GIVEN][GIV_INITIAL])
-            ix->wmax[MATCH_F_GIVEN][GIV_INITIAL] = ix->winit_max;
     }
     for (int b = 0; b < FAM_BANDS; b++)
         for (int f = 0; f < MATCH_NFIELDS; f++)
