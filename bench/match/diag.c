@@ -31,8 +31,13 @@
  *   match_diag profile FILE.csv           cluster P/R/F1 of merge rules with
  *                                         the clusters' profiles (the rule
  *                                         the engine took, and variants)
- *   match_diag clfp FILE.csv P            false pairs inside the clusters,
- *                                         by their own pattern and band
+ *   match_diag clfp FILE.csv P            false pairs inside the clusters and
+ *                                         true pairs apart, by their own
+ *                                         pattern and probability band
+ *   match_diag famclose FILE.csv P        close and similar family names:
+ *                                         pairs, true, expected, by band
+ *   match_diag excl FILE.csv              cluster P/R/F1 when a merge is
+ *                                         refused for a rival as strong
  * context, clustvar and attach test ideas that did not pay (see their
  * results in the commit that added them); kept to measure the next idea
  * the same way.
@@ -1577,11 +1582,35 @@ static int run_clfp(const char *file, double p)
                 total++;
                 band[pr < 0.1 ? 0 : pr < 0.5 ? 1 : pr < 0.9 ? 2 : 3]++;
             }
+    {
+        /* And the true pairs the clusters leave apart (fn), by the same. */
+        size_t np, fnband[4] = {0}, nfn = 0;
+        tpair_t *tp = true_pairs(&t, &np);
+
+        for (size_t i = 0; i < np; i++) {
+            int8_t lv[MATCH_NFIELDS];
+            int sw;
+            char ps[24];
+            double pr;
+
+            if (cl[tp[i].a] == cl[tp[i].b])
+                continue;
+            pr = prob_of(ix, score(ix, &ix->recs[tp[i].a], &ix->recs[tp[i].b], lv, &sw, NULL));
+            pattern_str(lv, sw, ps);
+            pat_get(ps)->fn++;
+            nfn++;
+            fnband[pr < 0.1 ? 0 : pr < 0.5 ? 1 : pr < 0.9 ? 2 : 3]++;
+        }
+        printf("%zu true pairs apart; their own probability <0.1 %zu, <0.5 %zu, <0.9 %zu, more %zu\n",
+               nfn, fnband[0], fnband[1], fnband[2], fnband[3]);
+        free(tp);
+    }
     qsort(pats, npats, sizeof *pats, by_errors);
     printf("%zu false pairs in clusters; their own probability <0.1 %zu, <0.5 %zu, <0.9 %zu, more %zu\n",
            total, band[0], band[1], band[2], band[3]);
+    printf("pattern: false pairs in clusters, true pairs apart\n");
     for (size_t i = 0; i < npats && i < 30; i++)
-        printf("  %s  %6zu\n", pats[i].pat, pats[i].fp);
+        printf("  %s  %6zu %6zu\n", pats[i].pat, pats[i].fp, pats[i].fn);
     free(pairs);
     free(cl);
     free(head);
@@ -1820,6 +1849,6 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: match_diag blocking FILE.csv [SHOW] | errors FILE.csv P [SHOW] | "
                     "ceiling FILE.csv [P] | oracle FILE.csv P [EVERY] | atoms FILE.csv | "
                     "context FILE.csv P | clustvar FILE.csv | attach FILE.csv P | patcal FILE.csv P | "
-                    "profile FILE.csv | clfp FILE.csv P\n");
+                    "profile FILE.csv | clfp FILE.csv P | famclose FILE.csv P | excl FILE.csv\n");
     return 2;
 }
