@@ -175,8 +175,26 @@ struct match_index {
     double ucond[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS];
     int ucond_ok[FAM_BANDS];        /* the band had enough pairs */
     double wcond[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS]; /* log2(m/ucond) */
+    /* Brothers and sisters: among those relatives, the pairs that also
+     * share the father's name are mostly one family, born in one place
+     * within a few years. Father, birth and place are not independent
+     * there: counted apart, each at its rate among all relatives, a shared
+     * father, a shared birthplace and a shared year added up to a certain
+     * match for two siblings. So when the father's names agree as well,
+     * birth and place weigh by u measured on such pairs. */
+    double usib[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS];
+    int usib_ok[FAM_BANDS];         /* the band had enough such pairs */
+    double wsib[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS]; /* log2(m/usib) */
+    double wmaxsib[MATCH_NFIELDS][MATCH_MAXLEVELS]; /* larger of wmax and every wsib: the
+                                                       bounds of pairs of one father */
     double wmax[MATCH_NFIELDS][MATCH_MAXLEVELS]; /* larger of w and every wcond
                                                     (for the bounds in dedup) */
+    /* Initials: "Z." fits few given names and "A." many (Aram, Armen,
+     * Arsen, Anahit...), so an initial that fits weighs by how many full
+     * given names begin with its letter, as names weigh by frequency. */
+    uint32_t init_count[256];       /* full given names by first letter as written */
+    uint32_t init_minc[256];        /* the count of the rarest of those names */
+    double winit[256];              /* weight of an initial of this letter that fits */
     /* Records added after the build, found through their keys like built
      * ones: a chained hash of (key -> record), rebuilt into the postings at
      * the next build. */
@@ -263,6 +281,8 @@ static int same_name(uint32_t ha, uint32_t hb, int ga, int gb, uint64_t sa, uint
         return 0;
     return (ga && gb) || (!ga && !gb && sa == sb);
 }
+
+#define SIBLING_DEPENDENT(f) ((f) == MATCH_F_BIRTH || (f) == MATCH_F_PLACE)
 
 /* ---- Records -------------------------------------------------------------- */
 
@@ -1192,8 +1212,13 @@ static const int8_t family_levels[] = {0, 1, 2, 2, 3};
 static const int8_t father_levels[] = {0, 1, 2, 2, 3};
 
 /* Agreement of two folded names (enum name_agreement), or -1 when one is
- * missing. similar > 0: a Jaro-Winkler that far is "similar"; typo: one
- * edit apart is "similar" (a given name's typo: Hakob/Hokob, Seda/Sada). */
+ * missing. similar > 0: a Jaro-Winkler that far is "similar"; typo 1: one
+ * edit apart is "similar" (a given name's typo: Hakob/Hokob, Seda/Sada);
+ * typo 2: one edit apart in names of TYPO_CLOSE_LEN letters or more is
+ * "close" (a family name's typo: Tovmasyan/Tovmvsyan, whose Jaro-Winkler
+ * falls below "close" when the typo is early or the stem short). */
+#define TYPO_CLOSE_LEN 6
+
 static int name_level(const char *a, uint64_t ha, const char *b, uint64_t hb, int equal,
                       double close, double similar, int typo, int initials, char ia, char ib)
 {
@@ -1215,6 +1240,8 @@ static int name_level(const char *a, uint64_t ha, const char *b, uint64_t hb, in
     jw = jw_cached(a, ha, b, hb);
     if (jw >= close)
         return NA_CLOSE;
+    if (typo == 2 && strlen(a) >= TYPO_CLOSE_LEN && strlen(b) >= TYPO_CLOSE_LEN && one_edit(a, b))
+        return NA_CLOSE;
     if (similar > 0 && jw >= similar)
         return NA_SIMILAR;
     if (typo && one_edit(a, b))
@@ -1235,7 +1262,7 @@ static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATC
                                          name_level(a->fam, a->sfam, b->fam, b->sfam,
                                                     same_name(a->hfam, b->hfam, a->grp & G_FAM,
                                                               b->grp & G_FAM, a->sfam, b->sfam),
-                                                    0.94, 0.85, 0, 0, 0, 0));
+                                                    0.94, 0.85, 2, 0, 0, 0));
         lv[MATCH_F_GIVEN] = field_level(given_levels,
                                         name_level(a->giv, a->sgiv, b->giv, b->sgiv,
                                                    same_name(a->hgiv, b->hgiv, a->grp & G_GIV,
@@ -1248,7 +1275,7 @@ static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATC
                                          name_level(a->fam, a->sfam, b->giv, b->sgiv,
                                                     same_name(a->tfam, b->tgiv, a->grp & G_TFAM,
                                                               b->grp & G_TGIV, a->sfam, b->sgiv),
-                                                    0.94, 0.85, 0, 1, 0, b->ginit));
+                                                    0.94, 0.85, 2, 1, 0, b->ginit));
         lv[MATCH_F_GIVEN] = field_level(given_levels,
                                         name_level(a->giv, a->sgiv, b->fam, b->sfam,
                                                    same_name(a->tgiv, b->tfam, a->grp & G_TGIV,
@@ -1318,7 +1345,7 @@ static int fam_band(uint32_t c)
 static double weigh(const match_index_t *ix, const mrec_t *a, const mrec_t *b, int swapped,
                     const int8_t lv[MATCH_NFIELDS], double fw[MATCH_NFIELDS])
 {
-    const double (*wl)[MATCH_MAXLEVELS] = ix->w;
+    const double (*wl)[MATCH_MAXLEVELS] = ix->w, (*ws)[MATCH_MAXLEVELS] = NULL;
     double total = 0;
 
     /* Relatives share the family name but never (brothers and sisters)
@@ -1332,12 +1359,14 @@ static double weigh(const match_index_t *ix, const mrec_t *a, const mrec_t *b, i
 
         if (ix->ucond_ok[band])
             wl = ix->wcond[band];
+        if (ix->usib_ok[band] && lv[MATCH_F_FATHER] == 0)
+            ws = ix->wsib[band];
     }
     for (int f = 0; f < MATCH_NFIELDS; f++) {
         double w = 0;
 
         if (lv[f] >= 0) {
-            w = wl[f][lv[f]];
+            w = ws ? ws[f][lv[f]] : wl[f][lv[f]];
             /* Term frequencies mean something only in a large enough set. */
             if ((f == MATCH_F_FAMILY || f == MATCH_F_GIVEN) && ix->tf_n >= 1000 &&
                 lv[f] < nlevels[f] - 1) {
@@ -1351,6 +1380,22 @@ static double weigh(const match_index_t *ix, const mrec_t *a, const mrec_t *b, i
                      * of Petrosyan weighs at most what Petrosyan does. */
                     double ca = tf_weight(ix, f, ka), cb = tf_weight(ix, f, kb);
                     double cap = ca < cb ? ca : cb;
+
+                    if (w > cap)
+                        w = cap;
+                }
+            }
+            if (f == MATCH_F_GIVEN && lv[f] == GIV_INITIAL) {
+                /* The initial's letter: a's given name against b's name in
+                 * the given slot (b's family name when read swapped). */
+                const char *ga = a->giv, *gb = swapped ? b->fam : b->giv;
+                char x = !ga[1] ? (a->ginit && !swapped ? a->ginit : ga[0])
+                                : (b->ginit && !swapped ? b->ginit : gb[0]);
+                uint32_t kfull = ga[1] ? a->tgiv : swapped ? b->tfam : b->tgiv;
+
+                w = ix->winit[(unsigned char)x];
+                if (ix->tf_n >= 1000 && gb[1] + ga[1] > 0) {
+                    double cap = tf_weight(ix, f, kfull);
 
                     if (w > cap)
                         w = cap;
@@ -1484,6 +1529,33 @@ static void set_weights(match_index_t *ix)
         if (ix->w[f][0] < 0)
             ix->w[f][0] = 0;
     memcpy(ix->wmax, ix->w, sizeof ix->wmax);
+    {
+        /* The level's weight is for an initial that fits a full name drawn
+         * at random; the letter's share p against the chance s2 that two
+         * random full names share their first letter moves it by
+         * log2(s2 / p). An initial never says more than the full name it
+         * fits (weigh caps it by that name's frequency; here by the rarest
+         * name of the letter). */
+        double tot = 0, s2 = 0;
+
+        for (int c = 0; c < 256; c++)
+            tot += ix->init_count[c];
+        for (int c = 0; c < 256 && tot > 0; c++)
+            s2 += (ix->init_count[c] / tot) * (ix->init_count[c] / tot);
+        for (int c = 0; c < 256; c++) {
+            double w = ix->w[MATCH_F_GIVEN][GIV_INITIAL];
+
+            if (tot >= 1000 && s2 > 0 && ix->tf_n >= 1000) {
+                double cap = ix->log2m[MATCH_F_GIVEN][0] -
+                             log2((ix->init_minc[c] ? ix->init_minc[c] : 1) / (double)ix->tf_n);
+
+                w += log2(s2 / ((ix->init_count[c] + 1) / tot));
+                if (w > cap)
+                    w = cap;
+            }
+            ix->winit[c] = w;
+        }
+    }
     for (int b = 0; b < FAM_BANDS; b++)
         for (int f = 0; f < MATCH_NFIELDS; f++)
             for (int l = 0; l < MATCH_MAXLEVELS; l++) {
@@ -1503,6 +1575,27 @@ static void set_weights(match_index_t *ix)
                 ix->wcond[b][f][l] = w;
                 if (w > ix->wmax[f][l])
                     ix->wmax[f][l] = w;
+            }
+    memcpy(ix->wmaxsib, ix->wmax, sizeof ix->wmaxsib);
+    for (int b = 0; b < FAM_BANDS; b++)
+        for (int f = 0; f < MATCH_NFIELDS; f++)
+            for (int l = 0; l < MATCH_MAXLEVELS; l++) {
+                double mm = m->m[f][l] > 3e-3 ? m->m[f][l] : 3e-3;
+                double uu = ix->usib[b][f][l] > 1e-9 ? ix->usib[b][f][l] : 1e-9;
+                double w = l < nlevels[f] ? log2(mm / uu) : 0;
+
+                if (!ix->usib_ok[b] || !SIBLING_DEPENDENT(f)) {
+                    ix->wsib[b][f][l] = ix->wcond[b][f][l];
+                    continue;
+                }
+                for (int k = 0; k < l && l < nlevels[f]; k++)
+                    if (stronger(f, k, l) && w > ix->wsib[b][f][k])
+                        w = ix->wsib[b][f][k];
+                if (l == 0 && w < 0)
+                    w = 0;
+                ix->wsib[b][f][l] = w;
+                if (w > ix->wmaxsib[f][l])
+                    ix->wmaxsib[f][l] = w;
             }
     if (lam < 1e-12)
         lam = 1e-12;
@@ -1643,11 +1736,14 @@ static int estimate_u_cond(match_index_t *ix)
     entry_t *e = malloc(ix->n * sizeof *e + 1);
     double pairs[FAM_BANDS] = {0}, cnt[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS] = {{{0}}};
     double tot[FAM_BANDS][MATCH_NFIELDS] = {{0}};
+    double scnt[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS] = {{{0}}};
+    double stot[FAM_BANDS][MATCH_NFIELDS] = {{0}};
     uint64_t seed = 0x5851f42d4c957f2dULL;
     size_t n = 0;
     const double want = 200000; /* sampled pairs per band */
 
     memset(ix->ucond_ok, 0, sizeof ix->ucond_ok);
+    memset(ix->usib_ok, 0, sizeof ix->usib_ok);
     if (!e)
         return -1;
     if (ix->n < 2000 || ix->tf_n < 1000) {
@@ -1716,6 +1812,10 @@ static int estimate_u_cond(match_index_t *ix)
                 if (lv[f] >= 0) {
                     cnt[band][f][lv[f]]++;
                     tot[band][f]++;
+                    if (lv[MATCH_F_FATHER] == 0) {
+                        scnt[band][f][lv[f]]++;
+                        stot[band][f]++;
+                    }
                 }
         }
     }
@@ -1726,6 +1826,13 @@ static int estimate_u_cond(match_index_t *ix)
             for (int l = 0; l < nlevels[f]; l++)
                 ix->ucond[b][f][l] = tot[b][f] > 0 ? (cnt[b][f][l] + 0.5) / (tot[b][f] + 0.5 * nlevels[f])
                                                    : 0;
+        ix->usib_ok[b] = ix->ucond_ok[b] && stot[b][MATCH_F_BIRTH] >= 500 &&
+                         stot[b][MATCH_F_PLACE] >= 500;
+        for (int f = 0; f < MATCH_NFIELDS; f++)
+            for (int l = 0; l < nlevels[f]; l++)
+                ix->usib[b][f][l] = stot[b][f] > 0
+                                        ? (scnt[b][f][l] + 0.5) / (stot[b][f] + 0.5 * nlevels[f])
+                                        : 0;
     }
     free(e);
     return 0;
@@ -1953,6 +2060,20 @@ int match_index_build(match_index_t *ix, int threads)
         if (np < 0)
             return -1;
         ix->tf_val_n[f] = (size_t)np;
+    }
+    memset(ix->init_count, 0, sizeof ix->init_count);
+    memset(ix->init_minc, 0, sizeof ix->init_minc);
+    for (size_t r = 0; r < ix->n; r++) {
+        const mrec_t *p = &ix->recs[r];
+        unsigned char x = (unsigned char)(p->ginit ? p->ginit : p->giv[0]);
+        uint32_t c;
+
+        if (p->removed || !p->giv[0] || !p->giv[1])
+            continue;
+        ix->init_count[x]++;
+        c = tf_get(&ix->tf_name, p->tgiv);
+        if (!ix->init_minc[x] || c < ix->init_minc[x])
+            ix->init_minc[x] = c;
     }
     if (estimate_u_cond(ix) != 0)
         return -1;
@@ -2281,6 +2402,22 @@ static void nbound_init(const match_index_t *ix, const mrec_t *a, const mhot_t *
     nb->ub_giv = field_ub(ix, a, MATCH_F_GIVEN);
     nb->below_fam = best_from(ix, MATCH_F_FAMILY, 1);
     nb->below_giv = best_from(ix, MATCH_F_GIVEN, 1);
+    /* An initial that fits a's given name begins with its letter as
+     * written or folded, or is an H. or Y. before a vowel (initial_fits);
+     * it weighs at most that letter's weight, and no more than a's full
+     * name does. */
+    if (a->giv[0]) {
+        unsigned char x = (unsigned char)(a->ginit ? a->ginit : a->giv[0]);
+        double bi = fmax(ix->winit[x], ix->winit[(unsigned char)a->giv[0]]);
+
+        if (a->giv[1]) {
+            bi = fmax(bi, fmax(ix->winit['h'], ix->winit['y']));
+            if (ix->tf_n >= 1000)
+                bi = fmin(bi, tf_weight(ix, MATCH_F_GIVEN, a->tgiv));
+        }
+        if (bi > nb->below_giv)
+            nb->below_giv = bi;
+    }
     nb->a = ha;
 }
 
@@ -2310,21 +2447,23 @@ static double cheap_ub(const match_index_t *ix, const mhot_t *a, const mhot_t *b
 {
     double w = names_ub;
     int d = match_compare_dates(&a->date, &b->date);
+    /* Siblings' weights (wsib) apply only where the fathers agree. */
+    const double (*wmax)[MATCH_MAXLEVELS] = a->hfat && a->hfat == b->hfat ? ix->wmaxsib : ix->wmax;
 
     if (d != MATCH_DATE_MISSING)
-        w += ix->wmax[MATCH_F_BIRTH][d];
+        w += wmax[MATCH_F_BIRTH][d];
     if (a->sex && b->sex)
-        w += ix->wmax[MATCH_F_SEX][a->sex == b->sex ? 0 : 1];
+        w += wmax[MATCH_F_SEX][a->sex == b->sex ? 0 : 1];
     if (a->hfat && b->hfat)
-        w += a->hfat == b->hfat ? fmax(ix->wmax[MATCH_F_FATHER][0], a->qfat / 8.0) : fat_ub;
+        w += a->hfat == b->hfat ? fmax(wmax[MATCH_F_FATHER][0], a->qfat / 8.0) : fat_ub;
     if (a->hplace && b->hplace) {
         if (a->hplace == b->hplace)
-            w += fmax(ix->wmax[MATCH_F_PLACE][0], a->qplace / 8.0);
+            w += fmax(wmax[MATCH_F_PLACE][0], a->qplace / 8.0);
         else if (a->place_id < 0 && b->place_id < 0)
-            w += ix->wmax[MATCH_F_PLACE][1] > ix->wmax[MATCH_F_PLACE][2] ? ix->wmax[MATCH_F_PLACE][1]
-                                                                  : ix->wmax[MATCH_F_PLACE][2];
+            w += wmax[MATCH_F_PLACE][1] > wmax[MATCH_F_PLACE][2] ? wmax[MATCH_F_PLACE][1]
+                                                                  : wmax[MATCH_F_PLACE][2];
         else
-            w += ix->wmax[MATCH_F_PLACE][2];
+            w += wmax[MATCH_F_PLACE][2];
     }
     return w;
 }
@@ -2600,6 +2739,43 @@ static int cross_pair_vetoes(const match_index_t *ix, uint32_t x, uint32_t y, do
     return *w < CONTRADICTION || against < CONTRADICTION_FIELDS;
 }
 
+/* Add what record or profile q knows to the profile p of a cluster: each
+ * field from the first member that has it, a full given name over an
+ * initial, and the most precise of the birth dates that agree on the
+ * year. A cluster is one person: what one record of it lacks another may
+ * hold, and a record that agrees with the date of one and the father or
+ * birthplace of another agrees with the person on all three. */
+static void profile_add(mrec_t *p, const mrec_t *q)
+{
+    if (q->giv[0] && (!p->giv[0] || (!p->giv[1] && q->giv[1]))) {
+        memcpy(p->giv, q->giv, sizeof p->giv);
+        p->hgiv = q->hgiv, p->bgiv = q->bgiv, p->tgiv = q->tgiv, p->sgiv = q->sgiv;
+        p->ginit = q->ginit;
+        p->grp = (uint8_t)((p->grp & ~(G_GIV | G_TGIV)) | (q->grp & (G_GIV | G_TGIV)));
+    }
+    if (q->fam[0] && !p->fam[0]) {
+        memcpy(p->fam, q->fam, sizeof p->fam);
+        p->hfam = q->hfam, p->bfam = q->bfam, p->tfam = q->tfam, p->sfam = q->sfam;
+        p->grp = (uint8_t)((p->grp & ~(G_FAM | G_TFAM)) | (q->grp & (G_FAM | G_TFAM)));
+    }
+    if (q->fat[0] && !p->fat[0]) {
+        memcpy(p->fat, q->fat, sizeof p->fat);
+        p->hfat = q->hfat, p->bfat = q->bfat, p->sfat = q->sfat, p->wfat = q->wfat;
+        p->grp = (uint8_t)((p->grp & ~G_FAT) | (q->grp & G_FAT));
+    }
+    if (q->hplace && !p->hplace) {
+        memcpy(p->place, q->place, sizeof p->place);
+        p->hplace = q->hplace, p->splace = q->splace, p->place_id = q->place_id;
+        p->wplace = q->wplace;
+    }
+    if (q->date.year && (!p->date.year || (q->date.year == p->date.year &&
+                                           ((!p->date.month && q->date.month) ||
+                                            (!p->date.day && q->date.day && q->date.month == p->date.month)))))
+        p->date = q->date;
+    if (!p->sex)
+        p->sex = q->sex;
+}
+
 static uint32_t find_root(uint32_t *parent, uint32_t x)
 {
     while (parent[x] != x) {
@@ -2615,15 +2791,19 @@ int match_cluster(const match_index_t *ix, const match_pair_t *pairs, size_t npa
     size_t n = ix->n;
     uint32_t *parent = malloc(n * sizeof *parent + 1), *next = malloc(n * sizeof *next + 1);
     uint32_t *size = malloc(n * sizeof *size + 1), *tail = malloc(n * sizeof *tail + 1);
+    uint32_t *pslot = malloc(n * sizeof *pslot + 1); /* root -> its profile, or UINT32_MAX */
+    mrec_t *prof = NULL;                                 /* profiles of clusters of 2 or more */
+    size_t nprof = 0, capprof = 0;
     int rc = -1;
 
-    if (!parent || !next || !size || !tail)
+    if (!parent || !next || !size || !tail || !pslot)
         goto done;
     for (size_t i = 0; i < n; i++) {
         parent[i] = (uint32_t)i;
         next[i] = UINT32_MAX;
         size[i] = 1;
         tail[i] = (uint32_t)i;
+        pslot[i] = UINT32_MAX;
     }
     for (size_t p = 0; p < npairs; p++) {
         uint32_t ra, rb;
@@ -2651,23 +2831,52 @@ int match_cluster(const match_index_t *ix, const match_pair_t *pairs, size_t npa
                 sum += w;
                 cnt++;
             }
-        /* Average linkage on the weights: the cross pairs' mean weight,
-         * at the prior, must pass the threshold. A cross pair's low
-         * probability often says only that one record lacks the fields
-         * that would tell (a bare record against a full one is at the
-         * prior, not against the match); averaging probabilities counted
-         * that as evidence against and split persons written once with
-         * and once without a date. The weights are log-likelihood ratios:
-         * averaging them counts the cross pairs as one body of evidence
-         * (they share records, so they are not independent) and applies
-         * the prior once. */
-        if (veto || (cnt && prob_of(ix, sum / (double)cnt) < threshold))
+        if (veto)
             continue;
+        /* Then the two persons as wholes: the clusters' profiles (what
+         * their records know together, profile_add), or failing that the
+         * cross pairs' mean weight, must pass the threshold. Average
+         * linkage alone took a record written bare as evidence against:
+         * its pairs are at the prior, not against the match, and they
+         * pulled the mean of a cluster that held one down, while the
+         * profile of the same cluster knows its date, father and place.
+         * The mean (of weights, log-likelihood ratios: the cross pairs as
+         * one body of evidence, the prior applied once) still takes the
+         * merges whose records agree pair by pair where the profiles,
+         * holding one value a field, do not. */
+        {
+            const mrec_t *pa = pslot[ra] != UINT32_MAX ? &prof[pslot[ra]] : &ix->recs[ra];
+            const mrec_t *pb = pslot[rb] != UINT32_MAX ? &prof[pslot[rb]] : &ix->recs[rb];
+            int8_t lv[MATCH_NFIELDS];
+            int sw;
+
+            if (prob_of(ix, score(ix, pa, pb, lv, &sw, NULL)) < threshold &&
+                (!cnt || prob_of(ix, sum / (double)cnt) < threshold))
+                continue;
+        }
         if (size[ra] < size[rb]) {
             uint32_t t = ra;
 
             ra = rb;
             rb = t;
+        }
+        {
+            mrec_t add = pslot[rb] != UINT32_MAX ? prof[pslot[rb]] : ix->recs[rb];
+
+            if (pslot[ra] == UINT32_MAX) {
+                if (nprof == capprof) {
+                    size_t cap = capprof ? capprof * 2 : 1024;
+                    mrec_t *np = realloc(prof, cap * sizeof *np);
+
+                    if (!np)
+                        goto done;
+                    prof = np;
+                    capprof = cap;
+                }
+                prof[nprof] = ix->recs[ra];
+                pslot[ra] = (uint32_t)nprof++;
+            }
+            profile_add(&prof[pslot[ra]], &add);
         }
         parent[rb] = ra;
         next[tail[ra]] = rb;
@@ -2690,5 +2899,7 @@ done:
     free(next);
     free(size);
     free(tail);
+    free(pslot);
+    free(prof);
     return rc;
 }

@@ -243,12 +243,13 @@ int match_dedup(match_index_t *ix, double min_prob, int threads, match_progress_
 int match_is_candidate(const match_index_t *ix, size_t a, size_t b);
 
 /* Clusters from pairs (sorted best first, as match_dedup gives them): a
- * pair with probability >= threshold merges its two clusters only if the
- * mean weight over every cross pair of the two clusters, at the prior,
- * also reaches threshold and no cross pair is a strong contradiction (in
- * total, or in more than one field), so that two different people are not
- * chained through one weak link. cluster[] (one per record) receives the
- * smallest record number of each cluster.
+ * pair with probability >= threshold merges its two clusters only if no
+ * cross pair of the two clusters is a strong contradiction (in total, or
+ * in more than one field), so that two different people are not chained
+ * through one weak link, and the two clusters' profiles (each field from
+ * the member that knows it) or else the mean weight over every cross
+ * pair, at the prior, also reach threshold. cluster[] (one per record)
+ * receives the smallest record number of each cluster.
  * 0 or -1. */
 int match_cluster(const match_index_t *ix, const match_pair_t *pairs, size_t npairs,
                   double threshold, uint32_t *cluster);

@@ -271,6 +271,55 @@ static void clustering_takes_a_record_that_lacks_fields(void **state)
     match_index_free(ix);
 }
 
+/* A person written three times: a with the birth date only, b with the
+ * date, father and birthplace, x with the father and birthplace only. x-b
+ * passes the threshold; x-a holds only the names. Here the mean weight of
+ * x's cross pairs stays under the threshold (x-a pulls it down), but the
+ * cluster {a, b} knows the father and the place from b, and x agrees with
+ * them: x joins by the clusters' profiles. Without b's father and place in
+ * the cluster it would not (x-a alone is weak). */
+static void clustering_compares_a_record_with_the_cluster_profile(void **state)
+{
+    static const match_input_t recs[] = {
+        {"a", "Tigran", "Sahakyan", NULL, "1950-04-04", NULL, "M"},
+        {"b", "Тигран", "Саакян", "Левонович", "04.04.1950", "Горис", "м"},
+        {"x", "Tigran", "Sahakyan", "Levon", NULL, "Goris", "M"},
+    };
+    const double t = log2(0.9 / 0.1); /* the threshold's weight at the prior */
+    match_index_t *ix = match_index_new(ctx);
+    match_model_t m;
+    match_hit_t ab, xb, xa;
+    match_pair_t pairs[3];
+    uint32_t cl[3];
+    double prior;
+
+    (void)state;
+    for (int i = 0; i < 3; i++)
+        match_index_add(ix, &recs[i]);
+    assert_int_equal(match_index_build(ix, 1), 0);
+    match_index_pair(ix, 0, 1, &ab);
+    match_index_pair(ix, 2, 1, &xb);
+    match_index_pair(ix, 2, 0, &xa);
+    assert_true(xb.weight > xa.weight + 2 && ab.weight > xb.weight);
+    /* A prior at which x-b passes by one bit and the mean of x's cross
+     * pairs does not. */
+    prior = t + 1 - xb.weight;
+    m = *match_index_model(ix);
+    m.lambda = exp2(prior) / (1 + exp2(prior));
+    match_index_set_model(ix, &m);
+    match_index_pair(ix, 0, 1, &ab);
+    match_index_pair(ix, 2, 1, &xb);
+    match_index_pair(ix, 2, 0, &xa);
+    assert_true(ab.prob >= 0.9 && xb.prob >= 0.9 && xa.prob < 0.9);
+    assert_true((xa.weight + xb.weight) / 2 + prior < t);
+    pairs[0] = (match_pair_t){0, 1, (float)ab.weight, (float)ab.prob};
+    pairs[1] = (match_pair_t){1, 2, (float)xb.weight, (float)xb.prob};
+    pairs[2] = (match_pair_t){0, 2, (float)xa.weight, (float)xa.prob};
+    assert_int_equal(match_cluster(ix, pairs, 3, 0.9, cl), 0);
+    assert_true(cl[0] == cl[1] && cl[2] == cl[0]);
+    match_index_free(ix);
+}
+
 static void dedup_groups_the_fixture(void **state)
 {
     match_index_t *ix = fixture_index();
@@ -671,6 +720,134 @@ static void relatives_weights_leave_out_close_given_names(void **state)
     match_index_free(ix);
 }
 
+/* An initial weighs by how many full given names begin with its letter:
+ * "A." fits half the register here, "Z." one name in a hundred, so a "Z."
+ * that fits says more than an "A." that fits (log2(50) = 5.6 bits in
+ * shares; the weight is capped at a name's full agreement). */
+static void initial_weighs_by_its_letter(void **state)
+{
+    enum { N = 2400 };
+    static match_input_t in[N + 4];
+    static char fam[N][16];
+    static const char *syl[] = {"ka", "ro", "mi", "ta", "le", "vo", "sa", "ne", "gu", "da"};
+    static const char *common[] = {"Aram", "Armen", "Arsen", "Ashot", "Artur"};
+    static const char *other[] = {"Tigran", "Vardan", "Levon", "Samvel", "Karen", "Gagik"};
+    match_index_t *ix = match_index_new(ctx);
+    match_hit_t za, aa;
+
+    (void)state;
+    for (size_t i = 0; i < N; i++) {
+        const char *g = i % 100 == 9 ? "Zaven" : i % 2 ? common[i / 2 % 5] : other[i / 2 % 6];
+
+        snprintf(fam[i], sizeof fam[i], "%s%s%syan", syl[i % 10], syl[i / 10 % 10], syl[i / 100 % 10]);
+        in[i] = (match_input_t){NULL, g, fam[i], NULL, NULL, NULL, "M"};
+    }
+    /* Two pairs alike but for the initial's letter. */
+    in[N] = (match_input_t){NULL, "Z.", "Qorosyan", NULL, "1961", NULL, "M"};
+    in[N + 1] = (match_input_t){NULL, "Zaven", "Qorosyan", NULL, "1961-02-03", NULL, "M"};
+    in[N + 2] = (match_input_t){NULL, "A.", "Qorosyan", NULL, "1961", NULL, "M"};
+    in[N + 3] = (match_input_t){NULL, "Aram", "Qorosyan", NULL, "1961-02-03", NULL, "M"};
+    for (size_t i = 0; i < N + 4; i++)
+        assert_int_equal(match_index_add(ix, &in[i]), (long)i);
+    assert_int_equal(match_index_build(ix, 2), 0);
+    assert_int_equal(match_index_pair(ix, N, N + 1, &za), 0);
+    assert_int_equal(match_index_pair(ix, N + 2, N + 3, &aa), 0);
+    assert_string_equal(za.fields[MATCH_F_GIVEN].level, "initial");
+    assert_string_equal(aa.fields[MATCH_F_GIVEN].level, "initial");
+    assert_true(za.fields[MATCH_F_GIVEN].weight > aa.fields[MATCH_F_GIVEN].weight + 3);
+    assert_true(za.weight > aa.weight + 3);
+    match_index_free(ix);
+}
+
+/* A family name one typo from another agrees as "close" when both have
+ * six letters or more, though its Jaro-Winkler is below close's (an early
+ * substitution: tovmasian/tovmvsian); short names one typo apart, which
+ * are often other names, do not. */
+static void family_typo_agrees_as_close(void **state)
+{
+    static const match_input_t recs[] = {
+        {"a", "Anna", "Tovmasyan", NULL, "1989-06-10", NULL, "F"},
+        {"b", "Anna", "Tovmvsyan", NULL, "1989", NULL, NULL},
+        {"c", "Anna", "Tavmasyan", NULL, "1989", NULL, NULL},
+        {"d", "Aram", "Ter", NULL, "1970", NULL, "M"},
+        {"e", "Aram", "Tor", NULL, "1970", NULL, "M"},
+        {"f", "Aram", "Tovmasyan", NULL, "1970", NULL, "M"},
+        {"g", "Aram", "Karapetyan", NULL, "1970", NULL, "M"},
+    };
+    match_index_t *ix = match_index_new(ctx);
+    match_hit_t h;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof recs / sizeof *recs; i++)
+        match_index_add(ix, &recs[i]);
+    assert_int_equal(match_index_build(ix, 1), 0);
+    assert_true(match_jaro_winkler("tovmasian", "tovmvsian") < 0.94);
+    assert_int_equal(match_index_pair(ix, 0, 1, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_FAMILY].level, "close");
+    assert_int_equal(match_index_pair(ix, 0, 2, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_FAMILY].level, "close");
+    assert_int_equal(match_index_pair(ix, 3, 4, &h), 0); /* ter/tor: short */
+    assert_string_not_equal(h.fields[MATCH_F_FAMILY].level, "close");
+    assert_int_equal(match_index_pair(ix, 5, 6, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_FAMILY].level, "different");
+    match_index_free(ix);
+}
+
+/* Brothers and sisters share the father's name, the birthplace and a
+ * span of years together: among relatives who share the father, a shared
+ * birthplace is near certain, so it weighs less there than among relatives
+ * of one family name whose fathers differ (counted apart, father, place
+ * and year made two siblings a sure match). Each family name here is
+ * carried by two families: one in Shushi, one in Goris, other fathers. */
+static void siblings_weigh_place_by_what_siblings_share(void **state)
+{
+    static const char *syl[] = {"ka", "ro", "mi", "ta", "le", "vo", "sa", "ne", "gu", "da"};
+    static const char *kids[2][3] = {{"Tigran", "Anahit", "Vardan"}, {"Levon", "Mariam", "Samvel"}};
+    static const char *fathers[] = {"Hrant", "Suren", "Arshak", "Gagik", "Ashot", "Karen"};
+    enum { NAMES = 400, N = NAMES * 2 * 3 * 2 };
+    static match_input_t in[N];
+    static char fam[NAMES][16], dates[N][16];
+    match_index_t *ix = match_index_new(ctx);
+    match_hit_t sib, rel;
+    size_t n = 0;
+
+    (void)state;
+    for (int f = 0; f < NAMES; f++) {
+        snprintf(fam[f], sizeof fam[f], "%s%s%syan", syl[f % 10], syl[f / 10 % 10], syl[f / 100 % 10]);
+        for (int fam2 = 0; fam2 < 2; fam2++)
+            for (int k = 0; k < 3; k++)
+                for (int w = 0; w < 2; w++) { /* each child written twice */
+                    snprintf(dates[n], sizeof dates[n], w ? "%04d" : "%04d-%02d-%02d",
+                             1940 + (f + 7 * fam2) % 40 + 4 * k, 1 + (f + k) % 12, 1 + (f * 7 + k) % 28);
+                    in[n] = (match_input_t){NULL, kids[fam2][k], fam[f],
+                                            fathers[(f + 3 * fam2) % 6], dates[n],
+                                            fam2 ? "Goris" : "Shushi", NULL};
+                    n++;
+                }
+    }
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(match_index_add(ix, &in[i]), (long)i);
+    assert_int_equal(match_index_build(ix, 2), 0);
+    /* Tigran and Anahit (records 0 and 2): siblings. Against them, two
+     * people of one family name and one birthplace whose fathers differ
+     * (added after the build: the same weights apply). */
+    assert_int_equal(match_index_pair(ix, 0, 2, &sib), 0);
+    assert_string_equal(sib.fields[MATCH_F_FATHER].level, "exact");
+    assert_string_equal(sib.fields[MATCH_F_PLACE].level, "same");
+    {
+        static const match_input_t x = {NULL, "Levon", "karoyan", "Vahagn", "1961", "Shushi", NULL};
+        static const match_input_t y = {NULL, "Tigran", "karoyan", "Hrant", "1975", "Shushi", NULL};
+
+        assert_true(match_index_add(ix, &x) >= 0 && match_index_add(ix, &y) >= 0);
+        assert_int_equal(match_index_pair(ix, n, n + 1, &rel), 0);
+    }
+    assert_string_equal(rel.fields[MATCH_F_FAMILY].level, "exact");
+    assert_string_equal(rel.fields[MATCH_F_GIVEN].level, "different");
+    assert_string_equal(rel.fields[MATCH_F_PLACE].level, "same");
+    assert_true(sib.fields[MATCH_F_PLACE].weight < rel.fields[MATCH_F_PLACE].weight - 0.3);
+    match_index_free(ix);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -681,14 +858,18 @@ int main(void)
         cmocka_unit_test(records_added_after_build_are_found),
         cmocka_unit_test(clustering_refuses_weak_bridge),
         cmocka_unit_test(clustering_takes_a_record_that_lacks_fields),
+        cmocka_unit_test(clustering_compares_a_record_with_the_cluster_profile),
         cmocka_unit_test(dedup_groups_the_fixture),
         cmocka_unit_test(em_converges_on_fixture),
         cmocka_unit_test(place_agreement_weighs_by_its_frequency),
         cmocka_unit_test(relatives_weights_leave_out_close_given_names),
+        cmocka_unit_test(siblings_weigh_place_by_what_siblings_share),
         cmocka_unit_test(family_agreement_never_weighs_against),
         cmocka_unit_test(search_given_name_first_finds_every_script),
         cmocka_unit_test(blocking_tolerates_year_and_initials),
         cmocka_unit_test(given_typo_agrees_as_similar),
+        cmocka_unit_test(initial_weighs_by_its_letter),
+        cmocka_unit_test(family_typo_agrees_as_close),
     };
     return cmocka_run_group_tests_name("match::index", tests, setup, teardown);
 }
