@@ -55,6 +55,9 @@ typedef struct worker {
     token_seen_t   seen[TOKENS_SEEN]; /* tokens looked up since the database last changed */
     long long      seen_data;  /* PRAGMA data_version when they were */
     long long      seen_own;   /* and this connection's sqlite3_total_changes64 */
+    int            seen_now;   /* checked against the database in this snapshot */
+    db_snapshot_t  snap;       /* a reader's read transaction, kept between requests */
+    pthread_mutex_t use;       /* a reader's: held by its request, or by the sweeper */
 } worker_t;
 
 /* Writes have threads and database connections of their own (see below). */
@@ -80,6 +83,11 @@ typedef struct server {
     int                  stopping; /* no more writes are taken */
     pthread_t            writers[WRITERS];
     int                  nwriters;
+    /* Kept read snapshots are let go when stale or idle (see db.c) */
+    pthread_t            sweeper;
+    pthread_cond_t       sweep;    /* signalled to stop it */
+    int                  sweeping;
+    int                  sweep_made; /* sweep was initialised */
 } server_t;
 
 struct http_req {
@@ -154,7 +162,8 @@ static worker_t *worker_get(server_t *s, int writes)
 
 static void worker_put(server_t *s, worker_t *w)
 {
-    db_rollback(w->db); /* never hand on an open transaction */
+    if (w->writes || sqlite3_txn_state(w->db, NULL) == SQLITE_TXN_WRITE)
+        db_rollback(w->db); /* never hand on a write (a reader keeps its snapshot) */
     if (w->home)
         return;
     pthread_mutex_lock(&s->lock);
@@ -594,7 +603,10 @@ static token_seen_t *tokens_get(worker_t *w, const unsigned char hash[32], const
     token_seen_t *t, fresh = {0};
     char last[32];
 
-    tokens_check(w);
+    if (!w->snap.open || !w->seen_now) {
+        tokens_check(w);
+        w->seen_now = 1;
+    }
     t = tokens_find(w, hash);
     if (t && (!*t->expires || strcmp(t->expires, now) > 0))
         return t;
@@ -709,10 +721,14 @@ static void dispatch(http_req_t *r)
     r->ctx.db = r->worker->db;
     r->ctx.folder = r->worker->folder;
     r->ctx.matcher = r->worker->base.matcher;
-    /* A read sees one snapshot and takes the database's read lock once
-     * (authentication included; its rare last-seen update is best effort). */
-    if (safe)
-        db_read_begin(r->ctx.db);
+    /* A read sees one snapshot, kept from the last read while nothing was
+     * committed since (authentication included; its rare last-seen update
+     * is best effort, and ends the snapshot). */
+    if (safe) {
+        pthread_mutex_lock(&r->worker->use);
+        if (db_snapshot_use(r->ctx.db, &r->worker->snap))
+            r->worker->seen_now = 0;
+    }
     r->ctx.client = r->client;
 
     if (rt->perm != PERM_PUBLIC || http_header(r, MHD_HTTP_HEADER_AUTHORIZATION) ||
@@ -778,8 +794,10 @@ static void dispatch(http_req_t *r)
     if (!r->answered)
         http_problem(r, 500, NULL, "the request could not be completed");
 done:
-    if (safe)
-        db_read_end(r->ctx.db);
+    if (safe) {
+        db_snapshot_done(r->ctx.db, &r->worker->snap);
+        pthread_mutex_unlock(&r->worker->use);
+    }
     worker_put(r->srv, r->worker);
     r->worker = NULL;
     r->ctx.db = NULL;
@@ -1101,11 +1119,82 @@ static int drop_privileges(const http_config_t *cfg)
     return 0;
 }
 
+/* ---- letting go of kept snapshots ----
+ * A reader keeps its snapshot between requests (db.c says what that holds
+ * back); every SWEEP_MS this thread ends those that are stale, or unused
+ * for SNAPSHOT_IDLE_MS, of readers not serving a request at that moment. */
+#define SWEEP_MS 20
+#define SNAPSHOT_IDLE_MS 1000
+
+static void *sweeper(void *arg)
+{
+    server_t *s = arg;
+    struct timespec until;
+
+    pthread_mutex_lock(&s->lock);
+    while (s->sweeping) {
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += SWEEP_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->sweep, &s->lock, &until);
+        if (!s->sweeping)
+            break;
+        pthread_mutex_unlock(&s->lock);
+        for (int i = 0; i < s->nworkers; i++) {
+            worker_t *w = &s->workers[i];
+            if (w->writes || pthread_mutex_trylock(&w->use) != 0)
+                continue;
+            db_snapshot_release(w->db, &w->snap, SNAPSHOT_IDLE_MS);
+            pthread_mutex_unlock(&w->use);
+        }
+        pthread_mutex_lock(&s->lock);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+static int sweeper_start(server_t *s)
+{
+    pthread_condattr_t a;
+
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->sweep, &a);
+    pthread_condattr_destroy(&a);
+    s->sweep_made = 1;
+    s->sweeping = 1;
+    if (pthread_create(&s->sweeper, NULL, sweeper, s) != 0) {
+        s->sweeping = 0;
+        return -1;
+    }
+    return 0;
+}
+
+static void sweeper_stop(server_t *s)
+{
+    pthread_mutex_lock(&s->lock);
+    if (!s->sweeping) {
+        pthread_mutex_unlock(&s->lock);
+        return;
+    }
+    s->sweeping = 0;
+    pthread_cond_signal(&s->sweep);
+    pthread_mutex_unlock(&s->lock);
+    pthread_join(s->sweeper, NULL);
+}
+
 static void server_free(server_t *s)
 {
+    sweeper_stop(s);
     for (int i = 0; i < s->nworkers; i++) {
         tokens_forget(&s->workers[i]);
         dom_worker_free(&s->workers[i].base);
+        if (s->workers[i].db)
+            db_snapshot_release(s->workers[i].db, &s->workers[i].snap, -1);
+        pthread_mutex_destroy(&s->workers[i].use);
         db_close(s->workers[i].db);
         text_folder_free(s->workers[i].folder);
     }
@@ -1118,6 +1207,8 @@ static void server_free(server_t *s)
     pthread_cond_destroy(&s->freed[1]);
     pthread_cond_destroy(&s->queued);
     pthread_cond_destroy(&s->settled);
+    if (s->sweep_made)
+        pthread_cond_destroy(&s->sweep);
 }
 
 int http_serve(const http_config_t *cfg)
@@ -1153,6 +1244,7 @@ int http_serve(const http_config_t *cfg)
         return 1;
     }
     for (int i = 0; i < threads; i++) {
+        pthread_mutex_init(&s.workers[i].use, NULL);
         s.workers[i].writes = i >= readers;
         s.workers[i].db = db_open(cfg->db_path, 0, err, sizeof err);
         if (s.workers[i].db && !s.workers[i].writes)
@@ -1230,7 +1322,7 @@ int http_serve(const http_config_t *cfg)
         server_free(&s);
         return 1;
     }
-    if (writes_start(&s) != 0 || drop_privileges(cfg) != 0) {
+    if (writes_start(&s) != 0 || sweeper_start(&s) != 0 || drop_privileges(cfg) != 0) {
         writes_stop(&s);
         MHD_stop_daemon(d);
         server_free(&s);

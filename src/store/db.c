@@ -471,6 +471,128 @@ void db_read_end(sqlite3 *db)
         db_step_cached(db, "COMMIT");
 }
 
+/* ---- read snapshots kept between requests ----
+ * A read transaction costs a GET more than its SELECT: BEGIN, COMMIT and
+ * the read lock on the wal-index, which SQLite takes and drops with fcntl()
+ * when no other connection of the process holds it. A server's reader
+ * keeps its transaction from one request to the next instead, for as long
+ * as nothing has been committed since it began.
+ *
+ * Whether anything was: every commit rewrites the header of the wal-index
+ * (the -shm file SQLite maps; walformat.html describes it, and processes
+ * of different SQLite versions share it, so it cannot change). Its first
+ * 48 bytes are copied before a snapshot begins; the snapshot is current
+ * while they are unchanged. A copy taken before the transaction begins can
+ * only be older than the snapshot, never newer, so a commit is never
+ * missed; at worst a snapshot is renewed once for nothing.
+ *
+ * What a kept snapshot holds back, and when it is let go:
+ * - a checkpoint copies frames back only up to the oldest snapshot, and
+ *   needs the lock of snapshots begun on a fully copied log (slot 0): both
+ *   matter only after a commit, and then the snapshot is stale;
+ * - the log starts over only when no snapshot holds a later slot: so a
+ *   snapshot begun before the log was fully copied back is let go once it
+ *   is;
+ * - anything else that waits for readers (a TRUNCATE checkpoint after an
+ *   erasure, a change of journal mode): the server lets go of snapshots
+ *   that are stale or idle (db_snapshot_release, from its sweeper thread).
+ * When the wal-index is not as expected (not mapped, another version), no
+ * snapshot is kept: every request begins and ends its own. */
+#define WAL_HDR 48            /* bytes of the wal-index header */
+#define WAL_VERSION 3007000   /* its iVersion */
+#define WAL_MXFRAME 16        /* offset of mxFrame, the last valid frame */
+#define WAL_BACKFILL 96       /* offset of nBackfill, frames copied back */
+
+static long long monotonic_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static uint32_t shm_u32(const volatile unsigned char *shm, int at)
+{
+    uint32_t v;
+    unsigned char b[4];
+
+    for (int i = 0; i < 4; i++)
+        b[i] = shm[at + i];
+    memcpy(&v, b, sizeof v); /* native byte order */
+    return v;
+}
+
+/* The wal-index of db's main database, when mapped and of the known layout. */
+static const volatile unsigned char *shm_of(sqlite3 *db)
+{
+    sqlite3_file *f = NULL;
+    volatile void *p = NULL;
+
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f || !f->pMethods ||
+        f->pMethods->iVersion < 2 || !f->pMethods->xShmMap ||
+        f->pMethods->xShmMap(f, 0, 32768, 0, &p) != SQLITE_OK || !p)
+        return NULL;
+    if (shm_u32(p, 0) != WAL_VERSION || ((const volatile unsigned char *)p)[12] != 1 /* isInit */)
+        return NULL;
+    return p;
+}
+
+/* 1 while nothing was committed since s began (and the log need not start over). */
+static int snapshot_current(const db_snapshot_t *s)
+{
+    uint32_t mx;
+
+    for (int i = 0; i < WAL_HDR; i++)
+        if (s->shm[i] != s->hdr[i])
+            return 0;
+    mx = shm_u32(s->shm, WAL_MXFRAME);
+    return s->slot0 || mx == 0 || shm_u32(s->shm, WAL_BACKFILL) < mx;
+}
+
+int db_snapshot_use(sqlite3 *db, db_snapshot_t *s)
+{
+    if (s->open) {
+        if (!sqlite3_get_autocommit(db) && snapshot_current(s))
+            return 0;
+        db_read_end(db);
+        s->open = 0;
+    }
+    if (s->shm) {
+        uint32_t mx;
+
+        for (int i = 0; i < WAL_HDR; i++)
+            s->hdr[i] = s->shm[i];
+        mx = shm_u32(s->shm, WAL_MXFRAME);
+        s->slot0 = shm_u32(s->shm, WAL_BACKFILL) >= mx;
+        s->open = 1;
+    }
+    db_read_begin(db);
+    return 1;
+}
+
+void db_snapshot_done(sqlite3 *db, db_snapshot_t *s)
+{
+    if (!s->open || sqlite3_txn_state(db, NULL) == SQLITE_TXN_WRITE) {
+        db_read_end(db);
+        s->open = 0;
+    } else if (sqlite3_get_autocommit(db)) {
+        s->open = 0; /* ended inside the request */
+    }
+    if (!s->shm && !s->open)
+        s->shm = shm_of(db); /* mapped by now: kept from the next request on */
+    s->used_ms = monotonic_ms();
+}
+
+void db_snapshot_release(sqlite3 *db, db_snapshot_t *s, long long idle_ms)
+{
+    if (!s->open)
+        return;
+    if (idle_ms >= 0 && snapshot_current(s) && monotonic_ms() - s->used_ms <= idle_ms)
+        return;
+    db_read_end(db);
+    s->open = 0;
+}
+
 int db_ping(sqlite3 *db)
 {
     return db_int(db, "SELECT 1", NULL, 0) == 1;

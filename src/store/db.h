@@ -65,6 +65,29 @@ void db_serve_writes(sqlite3 *db);
  * db_read_end commits it if it is still open. */
 void db_read_begin(sqlite3 *db);
 void db_read_end(sqlite3 *db);
+/* A read transaction kept open from one request to the next for as long
+ * as nothing is committed: see db.c. Zeroed before first use; one thread
+ * at a time, like its connection. */
+typedef struct db_snapshot {
+    const volatile unsigned char *shm; /* the wal-index's first bytes, once known */
+    unsigned char hdr[48];             /* its header when the snapshot began */
+    int           open;                /* a read transaction is kept */
+    int           slot0;               /* it began with the log fully copied back */
+    long long     used_ms;             /* last used (monotonic milliseconds) */
+} db_snapshot_t;
+
+/* Start a request's reads: keeps the snapshot of the last request when the
+ * database has not changed since, else begins a new one. Returns 1 when it
+ * began a new one (what the caller remembers of the database may be old),
+ * 0 when the kept one is current. */
+int db_snapshot_use(sqlite3 *db, db_snapshot_t *s);
+/* End a request's reads: commits what the request wrote, keeps the
+ * snapshot otherwise. */
+void db_snapshot_done(sqlite3 *db, db_snapshot_t *s);
+/* Ends the snapshot when something was committed since it began or it was
+ * last used more than idle_ms ago (a kept snapshot holds back
+ * checkpoints), or always when idle_ms < 0. */
+void db_snapshot_release(sqlite3 *db, db_snapshot_t *s, long long idle_ms);
 /* 1 when the database answers a query. */
 int db_ping(sqlite3 *db);
 /* Prepare sql; NULL on error (logged). */

@@ -462,6 +462,100 @@ static void sqlite_memory_is_whole_and_reused(void **state)
     db_memory_thread_end();
 }
 
+/* A reader's snapshot kept between requests (store/db.c): current until a
+ * commit of any connection, renewed once the log is copied back so that it
+ * can start over, and let go when stale or on demand. */
+static long long kept_rows(sqlite3 *db)
+{
+    return db_int(db, "SELECT count(*) FROM organisations", NULL, -1);
+}
+
+static void read_snapshots_are_kept_until_a_commit(void **state)
+{
+    fixture_t *f = *state;
+    sqlite3 *w = f->c.db, *r, *other;
+    db_snapshot_t s = {0};
+    char err[256];
+    long long n;
+    int log = -1, copied = -1, before;
+
+    r = db_open(f->path, 0, err, sizeof err);
+    other = db_open(f->path, 0, err, sizeof err);
+    assert_non_null(r);
+    assert_non_null(other);
+    assert_int_equal(sqlite3_wal_checkpoint_v2(w, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL), SQLITE_OK);
+
+    /* The first request learns where the wal-index is; from the second on, kept. */
+    assert_int_equal(db_snapshot_use(r, &s), 1);
+    n = kept_rows(r);
+    db_snapshot_done(r, &s);
+    assert_non_null(s.shm);
+    assert_int_equal(db_snapshot_use(r, &s), 1);
+    assert_int_equal(kept_rows(r), n);
+    db_snapshot_done(r, &s);
+    assert_int_equal(s.open, 1);
+    assert_int_equal(sqlite3_get_autocommit(r), 0); /* the read transaction stays */
+    assert_int_equal(db_snapshot_use(r, &s), 0);
+    db_snapshot_done(r, &s);
+
+    /* A commit of another connection ends it: the next request sees the rows. */
+    assert_int_equal(db_exec(other, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 300)"
+                                    " INSERT INTO organisations (uuid, name, kind, created_at)"
+                                    " SELECT printf('00000000-0000-4000-8000-%012d', i), printf('Kept %d', i), 'ngo',"
+                                    " '2026-01-01' FROM k"),
+                     0);
+    assert_int_equal(db_snapshot_use(r, &s), 1);
+    assert_int_equal(kept_rows(r), n + 300);
+    db_snapshot_done(r, &s);
+    assert_int_equal(db_snapshot_use(r, &s), 0);
+    db_snapshot_done(r, &s);
+
+    /* Once the log is all copied back, a snapshot begun before that is
+     * renewed, and the next write starts the log over despite it. */
+    assert_int_equal(sqlite3_wal_checkpoint_v2(w, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &copied), SQLITE_OK);
+    assert_true(log > 10);
+    assert_int_equal(copied, log);
+    before = log;
+    assert_int_equal(db_snapshot_use(r, &s), 1);
+    db_snapshot_done(r, &s);
+    assert_int_equal(db_snapshot_use(r, &s), 0);
+    db_snapshot_done(r, &s);
+    assert_int_equal(db_exec(w, "INSERT INTO organisations (uuid, name, kind, created_at) VALUES "
+                                "('00000000-0000-4000-8000-0000000000a2', 'Kept B', 'ngo', '2026-01-01')"),
+                     0);
+    assert_int_equal(sqlite3_wal_checkpoint_v2(w, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &copied), SQLITE_OK);
+    assert_true(log > 0);
+    assert_true(log < before); /* the log started over: only the last write's frames */
+
+    /* A writer's own uncommitted change is not a commit; a stale snapshot
+     * is let go on request, and then a TRUNCATE checkpoint does not wait. */
+    assert_int_equal(db_snapshot_use(r, &s), 1);
+    assert_int_equal(kept_rows(r), n + 301);
+    db_snapshot_done(r, &s);
+    db_snapshot_release(r, &s, 1000000);
+    assert_int_equal(s.open, 1); /* current and recently used: kept */
+    assert_int_equal(db_exec(w, "DELETE FROM organisations WHERE name = 'nobody'"), 0);
+    db_snapshot_release(r, &s, 1000000);
+    assert_int_equal(s.open, 1); /* a commit that changed nothing leaves the log as it was */
+    assert_int_equal(db_exec(w, "UPDATE organisations SET name = 'Kept C' WHERE name = 'Kept B'"), 0);
+    db_snapshot_release(r, &s, 1000000);
+    assert_int_equal(s.open, 0);
+    assert_int_equal(sqlite3_get_autocommit(r), 1);
+    assert_int_equal(sqlite3_wal_checkpoint_v2(w, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &copied), SQLITE_OK);
+    assert_int_equal(log, 0);
+
+    /* A request that writes ends its snapshot with a commit. */
+    assert_int_equal(db_snapshot_use(r, &s), 1);
+    assert_int_equal(db_exec(r, "UPDATE organisations SET name = 'Kept D' WHERE name = 'Kept C'"), 0);
+    db_snapshot_done(r, &s);
+    assert_int_equal(s.open, 0);
+    assert_int_equal(sqlite3_get_autocommit(r), 1);
+    assert_int_equal(db_int(other, "SELECT count(*) FROM organisations WHERE name = 'Kept D'", NULL, -1), 1);
+    db_snapshot_release(r, &s, -1);
+    db_close(other);
+    db_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -470,6 +564,7 @@ int main(void)
         cmocka_unit_test(migrations_are_numbered_once_each),
         cmocka_unit_test(clock_text_is_utc_iso_with_milliseconds),
         cmocka_unit_test_setup_teardown(usernames_and_organisations_are_fixed, setup, teardown),
+        cmocka_unit_test_setup_teardown(read_snapshots_are_kept_until_a_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(migrate_refuses_a_newer_database, setup, teardown),
         cmocka_unit_test_setup_teardown(person_validation_names_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(update_needs_the_current_version, setup, teardown),
