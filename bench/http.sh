@@ -11,7 +11,8 @@
 #
 # usage: bench/http.sh [BUILD_DIR]        (make bench runs it through run.sh)
 # environment: HW_BENCH_PERSONS (100000), HW_BENCH_DURATION (10 seconds per run),
-#   HW_BENCH_ROUNDS (3: turns of (a) and (b), see below),
+#   HW_BENCH_ROUNDS (3: turns of (a) and (b), see below), HW_BENCH_WARM (10 seconds
+#   of warm-up for both servers before the first round),
 #   HW_BENCH_CONNECTIONS (32), HW_BENCH_THREADS (2: wrk threads),
 #   HW_BENCH_PERF=1 also records each Homeward run with perf and prints the top
 #   functions, HW_BENCH_DB=FILE measures a copy of an existing database (its
@@ -29,6 +30,7 @@ HWBIN=$BUILD/homeward
 PERSONS=${HW_BENCH_PERSONS:-100000}
 DURATION=${HW_BENCH_DURATION:-10}
 ROUNDS=${HW_BENCH_ROUNDS:-3}
+WARM=${HW_BENCH_WARM:-10}
 CONNS=${HW_BENCH_CONNECTIONS:-32}
 THREADS=${HW_BENCH_THREADS:-2}
 PERF=${HW_BENCH_PERF:-0}
@@ -251,6 +253,12 @@ HWPID=$PID
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $TOKEN" \
     "http://127.0.0.1:$PORT/api/v1/persons/$(head -1 "$IDS")")
 [ "$code" = 200 ] || die "GET /api/v1/persons/{id} answered $code, not 200"
+# Both servers are first warmed up for WARM seconds (Homeward's readers
+# start with empty page caches, which a server that runs for days never has).
+bounded $((WARM + 30)) wrk -t"$THREADS" -c"$CONNS" -d"${WARM}s" --timeout 5s -s "$LUA/get.lua" \
+    "http://127.0.0.1:$BAREPORT" -- "$IDS" /api/v1/persons/ "$TOKEN" >/dev/null 2>&1 || true
+bounded $((WARM + 30)) wrk -t"$THREADS" -c"$CONNS" -d"${WARM}s" --timeout 5s -s "$LUA/get.lua" \
+    "http://127.0.0.1:$PORT" -- "$IDS" /api/v1/persons/ "$TOKEN" >/dev/null 2>&1 || true
 perf_start "$HWPID" b
 for round in $(seq "$ROUNDS"); do
     wrk_run "a$round" "http://127.0.0.1:$BAREPORT" -s "$LUA/get.lua" -- "$IDS" /api/v1/persons/ "$TOKEN"
@@ -298,6 +306,8 @@ verdict() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = (dir == "min") ? (
 RATIO=$(echo "$RATIOS" | sort -n | awk -v k=$(((ROUNDS + 1) / 2)) 'NR == k')
 RSS_MB=$(awk -v k="$RSS" 'BEGIN { printf "%.0f", k / 1024 }')
 HWM_MB=$(awk -v k="$HWM" 'BEGIN { printf "%.0f", k / 1024 }')
+printf '%-42s %s\n' "(a), (b) req/s per round:" "$(for r in $(seq "$ROUNDS"); do printf '%.0f/%.0f ' \
+    "$(wrk_field "a$r" rps)" "$(wrk_field "b$r" rps)"; done)"
 printf '%-42s %s\n' "ratio b/a per round:" "$(echo $RATIOS)"
 printf '%-42s %s\n' "ratio b/a, middle round (target >= 0.5):" "$RATIO  $(verdict "$RATIO" 0.5 min)"
 printf '%-42s %s\n' "durable creates/s (target >= 1000):" "$C_OK  $(verdict "$C_OK" 1000 min)"
