@@ -49,6 +49,13 @@ data/SOURCES.md: names only, no persons):
   and the language of the written form are unchanged; Azerbaijani sources
   use the gazetteer's Azerbaijani name (its English one where it has none).
   Not changed: missingness, typos, scripts, swaps, surnames, namesakes.
+- Russian-language records (Cyrillic, and Latin made from it) write 90% of
+  given names, the person's and the father's in the patronymic, in their
+  Russian form from data/names.tsv (Давид, Грант, Гамлет, Михаил, Юрий,
+  Татьяна; patronymics Юрьевич, Григорьевна), the rest letter by letter
+  from the Armenian spelling. Until 2026-11 all were rendered letter by
+  letter (Давит, Рант, Амлет, Микайел, Юри, Татяна): 48 of the 268 names
+  came out in forms no Russian-language list uses.
 """
 import csv
 import os
@@ -114,6 +121,27 @@ def given_names(sex):
 
 MALE = given_names('m')
 FEMALE = given_names('f')
+
+
+def russian_given():
+    """code -> the Russian form of a given name in data/names.tsv (Давид,
+    Грант, Гамлет, Юрий, Татьяна, Ольга): what a Russian-language list
+    writes, and what no letter-by-letter rendering of the Armenian spelling
+    gives (Давит, Рант, Амлет, Юри, Татяна, Олга)."""
+    out = {}
+    with open(os.path.join(DATA, 'names.tsv'), encoding='utf-8') as fh:
+        for row in csv.DictReader(fh, delimiter='\t'):
+            if row['kind'] == 'given' and row['hy'] and row['ru']:
+                out.setdefault(arm_code(row['hy']), row['ru'])
+    return out
+
+
+RU_GIVEN = russian_given()
+# Share of Russian-language records that write a given name (the person's
+# or the father's, in the patronymic) in its Russian form; the others
+# render the Armenian spelling letter by letter, as a clerk copying from
+# an Armenian document might.
+RU_GIVEN_SHARE = 0.9
 # Common surname stems (+ "yan"), most common first; Russian override where
 # Russian practice is not a letter-by-letter rendering.
 FAMILY = [('petros', None), ('harutyun', None), ('sargs', 'Саркис'), ('hovhannis', 'Оганес'),
@@ -315,7 +343,12 @@ def patronymic(fcode, style, sex, rnd):
         return render_hy(fcode) + 'ի'
     if style in ('ru', 'rulat'):
         base = render_ru(fcode, rnd)
-        if base.endswith('й'):
+        if fcode in RU_GIVEN and rnd.random() < RU_GIVEN_SHARE:
+            base = RU_GIVEN[fcode]
+        if base.endswith('ий'):  # Юрий -> Юрьевич, Григорий -> Григорьевна
+            suf = 'ьевич' if sex == 'm' else 'ьевна'
+            base = base[:-2]
+        elif base.endswith('й'):
             suf = 'евич' if sex == 'm' else 'евна'
             base = base[:-1]
         elif base[-1] in 'аеиоуэяю':
@@ -431,7 +464,10 @@ def main():
         nrec = 1 + min(3, int(rnd.expovariate(0.9)))
         for _ in range(nrec):
             style = rnd.choices(STYLES, STYLE_W)[0]
-            g = name_forms(given, style, rnd)
+            ru_g = None
+            if style in ('ru', 'rulat') and rnd.random() < RU_GIVEN_SHARE:
+                ru_g = RU_GIVEN.get(given)
+            g = name_forms(given, style, rnd, ru_override=ru_g)
             f = name_forms(fam[0], style, rnd, family=True, ru_override=fam[1])
             # Armenian and Russian-language forms nearly always carry the
             # father's name; passports and Latin lists seldom do.
