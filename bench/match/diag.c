@@ -1616,7 +1616,7 @@ static int cluster_prof(const match_index_t *ix, const match_pair_t *pairs, size
         uint32_t ra, rb;
         double sum = 0, pw;
         size_t cnt = 0;
-        int veto = 0, sw;
+        int sw;
         int8_t lv[MATCH_NFIELDS];
         const mrec_t *pa, *pb;
 
@@ -1626,18 +1626,7 @@ static int cluster_prof(const match_index_t *ix, const match_pair_t *pairs, size
         rb = find_root(parent, pairs[p].b);
         if (ra == rb || size[ra] + size[rb] > CLUSTER_MAX)
             continue;
-        for (uint32_t x = ra; x != UINT32_MAX && !veto; x = next[x])
-            for (uint32_t y = rb; y != UINT32_MAX; y = next[y]) {
-                double w;
-
-                if (cross_pair_vetoes(ix, x, y, &w)) {
-                    veto = 1;
-                    break;
-                }
-                sum += w;
-                cnt++;
-            }
-        if (veto)
+        if (cross_pairs(ix, next, ra, rb, &sum, &cnt))
             continue;
         pa = size[ra] > 1 ? &prof[ra] : &ix->recs[ra];
         pb = size[rb] > 1 ? &prof[rb] : &ix->recs[rb];
@@ -1867,7 +1856,7 @@ static int cluster_excl(const match_index_t *ix, const match_pair_t *pairs, size
             uint32_t ra, rb, a = pairs[p].a, b = pairs[p].b;
             double sum = 0, pw;
             size_t cnt = 0;
-            int veto = 0, sw, amb = 0;
+            int sw, amb = 0;
             int8_t lv[MATCH_NFIELDS];
             const mrec_t *pa, *pb;
 
@@ -1894,18 +1883,7 @@ static int cluster_excl(const match_index_t *ix, const match_pair_t *pairs, size
                 refused++;
                 continue;
             }
-            for (uint32_t x = ra; x != UINT32_MAX && !veto; x = next[x])
-                for (uint32_t y = rb; y != UINT32_MAX; y = next[y]) {
-                    double w;
-
-                    if (cross_pair_vetoes(ix, x, y, &w)) {
-                        veto = 1;
-                        break;
-                    }
-                    sum += w;
-                    cnt++;
-                }
-            if (veto)
+            if (cross_pairs(ix, next, ra, rb, &sum, &cnt))
                 continue;
             pa = size[ra] > 1 ? &prof[ra] : &ix->recs[ra];
             pb = size[rb] > 1 ? &prof[rb] : &ix->recs[rb];

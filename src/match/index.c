@@ -2739,6 +2739,24 @@ static int cross_pair_vetoes(const match_index_t *ix, uint32_t x, uint32_t y, do
     return *w < CONTRADICTION || against < CONTRADICTION_FIELDS;
 }
 
+/* All cross pairs of clusters ra and rb (each a chain of records through
+ * next): 1 when one of them vetoes merging the two, else 0 with their
+ * weights added to *sum and their number to *cnt. */
+static int cross_pairs(const match_index_t *ix, const uint32_t *next, uint32_t ra, uint32_t rb, double *sum,
+                       size_t *cnt)
+{
+    for (uint32_t x = ra; x != UINT32_MAX; x = next[x])
+        for (uint32_t y = rb; y != UINT32_MAX; y = next[y]) {
+            double w;
+
+            if (cross_pair_vetoes(ix, x, y, &w))
+                return 1;
+            *sum += w;
+            (*cnt)++;
+        }
+    return 0;
+}
+
 /* Add what record or profile q knows to the profile p of a cluster: each
  * field from the first member that has it, a full given name over an
  * initial, and the most precise of the birth dates that agree on the
@@ -2809,7 +2827,6 @@ int match_cluster(const match_index_t *ix, const match_pair_t *pairs, size_t npa
         uint32_t ra, rb;
         double sum = 0;
         size_t cnt = 0;
-        int veto = 0;
 
         if (pairs[p].prob < threshold)
             continue;
@@ -2820,18 +2837,7 @@ int match_cluster(const match_index_t *ix, const match_pair_t *pairs, size_t npa
         if (size[ra] + size[rb] > CLUSTER_MAX)
             continue;
         /* Check the merge against every cross pair, not only this one. */
-        for (uint32_t x = ra; x != UINT32_MAX && !veto; x = next[x])
-            for (uint32_t y = rb; y != UINT32_MAX; y = next[y]) {
-                double w;
-
-                if (cross_pair_vetoes(ix, x, y, &w)) {
-                    veto = 1;
-                    break;
-                }
-                sum += w;
-                cnt++;
-            }
-        if (veto)
+        if (cross_pairs(ix, next, ra, rb, &sum, &cnt))
             continue;
         /* Then the two persons as wholes: the clusters' profiles (what
          * their records know together, profile_add), or failing that the
