@@ -6,8 +6,10 @@
 #   (b) Homeward's GET /api/v1/persons/{id} for random ids, on a database of
 #       100,000 demo persons, with a bearer token;
 #   (c) durable POST /api/v1/persons (synchronous=FULL is always on).
-# It prints requests/s and latency for each, the ratio b/a, the server's RSS
-# after (b), and how many persons (c) really stored.
+# (a) and (b) take turns, HW_BENCH_ROUNDS times each (see "(a) and (b) take
+# turns" below). It prints requests/s and latency for each (their middle
+# rounds), every round's req/s and ratio, the middle ratio b/a, the server's
+# RSS after (b), and how many persons (c) really stored.
 #
 # usage: bench/http.sh [BUILD_DIR]        (make bench runs it through run.sh)
 # environment: HW_BENCH_PERSONS (100000), HW_BENCH_DURATION (10 seconds per run),
