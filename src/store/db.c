@@ -460,16 +460,6 @@ void db_serve_writes(sqlite3 *db)
     sqlite3_exec(db, "PRAGMA cache_size=-512", NULL, NULL, NULL);
 }
 
-void db_read_begin(sqlite3 *db)
-{
-    db_step_cached(db, "BEGIN");
-}
-
-void db_read_end(sqlite3 *db)
-{
-    if (!sqlite3_get_autocommit(db))
-        db_step_cached(db, "COMMIT");
-}
 
 /* ---- read snapshots kept between requests ----
  * A read transaction costs a GET more than its SELECT: BEGIN, COMMIT and
@@ -549,12 +539,25 @@ static int snapshot_current(const db_snapshot_t *s)
     return s->slot0 || mx == 0 || shm_u32(s->shm, WAL_BACKFILL) < mx;
 }
 
+/* A read transaction: one snapshot and one read lock for several reads
+ * (it begins at the first read). read_end commits it if it is still open. */
+static void read_begin(sqlite3 *db)
+{
+    db_step_cached(db, "BEGIN");
+}
+
+static void read_end(sqlite3 *db)
+{
+    if (!sqlite3_get_autocommit(db))
+        db_step_cached(db, "COMMIT");
+}
+
 int db_snapshot_use(sqlite3 *db, db_snapshot_t *s)
 {
     if (s->open) {
         if (!sqlite3_get_autocommit(db) && snapshot_current(s))
             return 0;
-        db_read_end(db);
+        read_end(db);
         s->open = 0;
     }
     if (s->shm) {
@@ -566,14 +569,14 @@ int db_snapshot_use(sqlite3 *db, db_snapshot_t *s)
         s->slot0 = shm_u32(s->shm, WAL_BACKFILL) >= mx;
         s->open = 1;
     }
-    db_read_begin(db);
+    read_begin(db);
     return 1;
 }
 
 void db_snapshot_done(sqlite3 *db, db_snapshot_t *s)
 {
     if (!s->open || sqlite3_txn_state(db, NULL) == SQLITE_TXN_WRITE) {
-        db_read_end(db);
+        read_end(db);
         s->open = 0;
     } else if (sqlite3_get_autocommit(db)) {
         s->open = 0; /* ended inside the request */
@@ -589,7 +592,7 @@ void db_snapshot_release(sqlite3 *db, db_snapshot_t *s, long long idle_ms)
         return;
     if (idle_ms >= 0 && snapshot_current(s) && monotonic_ms() - s->used_ms <= idle_ms)
         return;
-    db_read_end(db);
+    read_end(db);
     s->open = 0;
 }
 

@@ -61,10 +61,6 @@ void db_checkpointer_stop(sqlite3 *writer);
 void db_serve_reads(sqlite3 *db, int readers);
 /* Settings for a connection that serves writes (they wait for the writer). */
 void db_serve_writes(sqlite3 *db);
-/* A read transaction: one snapshot and one read lock for several reads.
- * db_read_end commits it if it is still open. */
-void db_read_begin(sqlite3 *db);
-void db_read_end(sqlite3 *db);
 /* A read transaction kept open from one request to the next for as long
  * as nothing is committed: see db.c. Zeroed before first use; one thread
  * at a time, like its connection. */
