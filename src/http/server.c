@@ -60,6 +60,14 @@ typedef struct worker {
     pthread_mutex_t use;       /* a reader's: held by its request, or by the sweeper */
 } worker_t;
 
+/* The memory libmicrohttpd gives each connection for its request's header,
+ * the body as it arrives and the response's header (its default is 32 KiB).
+ * It clears all of it before each request on a connection (memorypool.c,
+ * MHD_pool_reset), which was a tenth of a GET's instructions; the headers of
+ * a request may still take 8 KiB, what common servers allow (nginx, Apache).
+ * Bodies arrive in pieces of what is left, so their limits are the routes'. */
+#define CONNECTION_MEMORY (16 * 1024)
+
 /* Writes have threads and database connections of their own (see below). */
 #define WRITERS 16
 
@@ -1298,6 +1306,7 @@ int http_serve(const http_config_t *cfg)
                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
                              MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
                              MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
                              /* TLS 1.2 and 1.3 only. */
                              MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
@@ -1309,6 +1318,7 @@ int http_serve(const http_config_t *cfg)
                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
                              MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
                              MHD_OPTION_END);
     if (key) {
         sodium_memzero(key, strlen(key));

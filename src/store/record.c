@@ -13,6 +13,7 @@
 
 #include "sec/crypt.h"
 #include "store/db.h"
+#include "store/keymap.h"
 #include "util/buf.h"
 #include "util/hwnum.h"
 #include "util/jsonout.h"
@@ -200,18 +201,20 @@ static const char *fixed_name(sqlite3 *db, struct fixed_names *f, sqlite3_stmt *
 enum { C_ID, C_UUID, C_VERSION, C_CREATED_AT, C_CREATED_BY, C_UPDATED_AT, C_UPDATED_BY,
        C_NUMBER, C_ORG, C_RESTRICTED, C_FIELDS };
 
-/* The SELECT of one record of e, by key (?1) or, by_uuid, by uuid (?1)
- * when a reader of organisation ?2 may see it. Built once per entity and
- * kept for the life of the process: reads are the hot path. */
+/* The SELECT of one record of e: by key (?1), by uuid (?1) when a reader
+ * of organisation ?2 may see it, or by key (?1) when it holds uuid ?3 and
+ * that reader may see it (a keymap hint). Built once per entity and kept
+ * for the life of the process: reads are the hot path. */
+enum { READ_BY_KEY, READ_BY_UUID, READ_BY_HINT };
 #define READ_SQL_SLOTS 64
 static struct {
     const rec_entity_t *e;
-    int                 by_uuid;
+    int                 by;
     char               *sql;
 } read_sqls[READ_SQL_SLOTS];
 static pthread_mutex_t read_sqls_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static char *build_read_sql(const rec_entity_t *e, int by_uuid)
+static char *build_read_sql(const rec_entity_t *e, int by)
 {
     buf_t sql = BUF_INIT;
     char alias[16];
@@ -253,34 +256,52 @@ static char *build_read_sql(const rec_entity_t *e, int by_uuid)
         buf_puts(&sql, ".id = t.");
         buf_puts(&sql, f->column);
     }
-    if (!by_uuid)
+    if (by == READ_BY_KEY)
         buf_puts(&sql, " WHERE t.id = ?1");
-    else if (e->flags & RE_ORG)
-        buf_puts(&sql, " WHERE t.uuid = ?1 AND (?2 < 0 OR t.restricted = 0 OR t.organisation_id IS ?2)");
     else
-        buf_puts(&sql, " WHERE t.uuid = ?1 AND ?2 = ?2");
+        buf_puts(&sql, by == READ_BY_UUID ? " WHERE t.uuid = ?1" : " WHERE t.id = ?1 AND t.uuid = ?3");
+    if (by != READ_BY_KEY)
+        buf_puts(&sql, e->flags & RE_ORG ? " AND (?2 < 0 OR t.restricted = 0 OR t.organisation_id IS ?2)"
+                                         : " AND ?2 = ?2");
     return buf_take(&sql);
 }
 
-static const char *read_sql(const rec_entity_t *e, int by_uuid)
+static const char *read_sql(const rec_entity_t *e, int by)
 {
+    /* Each thread remembers the last texts it was given, so that reads do
+     * not all take one lock (the texts live as long as the process). */
+    static _Thread_local struct {
+        const rec_entity_t *e;
+        int                 by;
+        const char         *sql;
+    } mine[8];
+    static _Thread_local unsigned next;
     const char *sql = NULL;
 
+    for (int i = 0; i < 8; i++)
+        if (mine[i].e == e && mine[i].by == by)
+            return mine[i].sql;
     pthread_mutex_lock(&read_sqls_lock);
     for (int i = 0; i < READ_SQL_SLOTS && !sql; i++) {
-        if (read_sqls[i].e == e && read_sqls[i].by_uuid == by_uuid) {
+        if (read_sqls[i].e == e && read_sqls[i].by == by) {
             sql = read_sqls[i].sql;
         } else if (!read_sqls[i].e) {
-            read_sqls[i].sql = build_read_sql(e, by_uuid);
+            read_sqls[i].sql = build_read_sql(e, by);
             if (read_sqls[i].sql) {
                 read_sqls[i].e = e;
-                read_sqls[i].by_uuid = by_uuid;
+                read_sqls[i].by = by;
             }
             sql = read_sqls[i].sql;
             break;
         }
     }
     pthread_mutex_unlock(&read_sqls_lock);
+    if (sql) {
+        mine[next % 8].e = e;
+        mine[next % 8].by = by;
+        mine[next % 8].sql = sql;
+        next++;
+    }
     return sql;
 }
 
@@ -449,7 +470,7 @@ static void read_row(sqlite3_stmt *st, const rec_entity_t *e, unsigned long long
 
 json_t *rec_get(sqlite3 *db, const rec_entity_t *e, long long id)
 {
-    const char *sql = read_sql(e, 0);
+    const char *sql = read_sql(e, READ_BY_KEY);
     sqlite3_stmt *st = sql ? db_cached_static(db, sql) : NULL;
     sink_t k = {0};
 
@@ -466,13 +487,32 @@ json_t *rec_get(sqlite3 *db, const rec_entity_t *e, long long id)
 
 /* Step the by-uuid read of e; SQLITE_ROW when the record is there and
  * visible, with *id set. */
+/* Steps the read of e's record uuid as seen by organisation viewer_org:
+ * first by the rowid keymap holds for it, if any, then by uuid. */
 static sqlite3_stmt *find_row(sqlite3 *db, const rec_entity_t *e, const char *uuid, long long viewer_org,
                               long long *id)
 {
-    const char *sql = read_sql(e, 1);
-    sqlite3_stmt *st = sql ? db_cached_static(db, sql) : NULL;
+    long long hint = keymap_get(uuid);
+    const char *sql;
+    sqlite3_stmt *st;
 
     *id = 0;
+    if (hint) {
+        sql = read_sql(e, READ_BY_HINT);
+        st = sql ? db_cached_static(db, sql) : NULL;
+        if (!st)
+            return NULL;
+        sqlite3_bind_int64(st, 1, hint);
+        sqlite3_bind_int64(st, 2, viewer_org);
+        sqlite3_bind_text(st, 3, uuid, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            *id = hint;
+            return st;
+        }
+        db_done(st);
+    }
+    sql = read_sql(e, READ_BY_UUID);
+    st = sql ? db_cached_static(db, sql) : NULL;
     if (!st)
         return NULL;
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
@@ -482,6 +522,7 @@ static sqlite3_stmt *find_row(sqlite3 *db, const rec_entity_t *e, const char *uu
         return NULL;
     }
     *id = sqlite3_column_int64(st, C_ID);
+    keymap_put(uuid, *id);
     return st;
 }
 

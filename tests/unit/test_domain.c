@@ -17,6 +17,8 @@
 #include "domain/domain.h"
 #include "sec/crypt.h"
 #include "store/db.h"
+#include "store/keymap.h"
+#include "store/record.h"
 #include "store/sqlmem.h"
 #include "util/embedded.h"
 
@@ -268,6 +270,115 @@ static void update_needs_the_current_version(void **state)
     json_decref(patch);
     json_decref(body);
     json_decref(p);
+}
+
+/* A read by UUID first tries the row keymap.c holds for it, and a hint
+ * that is wrong (another record's row, one of another table, a row that
+ * is gone) must never give another record: the read falls back to the
+ * UUID and puts the hint right. */
+static void reads_by_uuid_survive_wrong_hints(void **state)
+{
+    fixture_t *f = *state;
+    dom_err_t err = {0};
+    json_t *pa = json_pack("{s:s}", "family_name", "Abrahamyan"), *pb = json_pack("{s:s}", "family_name", "Babayan");
+    json_t *ph = json_pack("{s:s}", "current_country", "AM"), *a, *b, *h;
+    const char *ida, *idb, *idh;
+    long long rowa, rowb, version = 0;
+    size_t len = 0;
+    char *text;
+
+    keymap_clear();
+    a = dom_create(&f->c, &dom_person, pa, &err);
+    b = dom_create(&f->c, &dom_person, pb, &err);
+    h = dom_create(&f->c, &dom_household, ph, &err);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(h);
+    ida = json_string_value(json_object_get(a, "id"));
+    idb = json_string_value(json_object_get(b, "id"));
+    idh = json_string_value(json_object_get(h, "id"));
+    rowa = rec_key(f->c.db, "persons", ida);
+    rowb = rec_key(f->c.db, "persons", idb);
+    assert_true(rowa > 0 && rowb > 0 && rowa != rowb);
+
+    /* A first read notes the row; the next one reads it through the hint. */
+    assert_int_equal(keymap_get(ida), 0);
+    text = dom_get_text(&f->c, &dom_person, ida, &version, &len, &err);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "Abrahamyan"));
+    free(text);
+    assert_int_equal(keymap_get(ida), rowa);
+    text = dom_get_text(&f->c, &dom_person, ida, &version, &len, &err);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "Abrahamyan"));
+    free(text);
+
+    /* B's hint points at A's row: B is read, and the hint is put right. */
+    keymap_put(idb, rowa);
+    text = dom_get_text(&f->c, &dom_person, idb, &version, &len, &err);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "Babayan"));
+    assert_null(strstr(text, "Abrahamyan"));
+    free(text);
+    assert_int_equal(keymap_get(idb), rowb);
+
+    /* A household's UUID with a person's row, read as a household. */
+    keymap_put(idh, rowa);
+    text = dom_get_text(&f->c, &dom_household, idh, &version, &len, &err);
+    assert_non_null(text);
+    assert_non_null(strstr(text, idh));
+    assert_null(strstr(text, "Abrahamyan"));
+    free(text);
+
+    /* A UUID of no record, with a hint to a real row: still not found. */
+    keymap_put("0d6f1c2e-3b4a-4c5d-8e9f-a0b1c2d3e4f5", rowa);
+    assert_null(dom_get_text(&f->c, &dom_person, "0d6f1c2e-3b4a-4c5d-8e9f-a0b1c2d3e4f5", &version, &len, &err));
+    assert_int_equal(err.status, DOM_NOT_FOUND);
+    dom_err_clear(&err);
+
+    /* Only UUIDs in the form rows hold are noted; other text is never read past its end. */
+    keymap_put("ABCDEF01-3B4A-4C5D-8E9F-A0B1C2D3E4F5", 5);
+    assert_int_equal(keymap_get("ABCDEF01-3B4A-4C5D-8E9F-A0B1C2D3E4F5"), 0);
+    keymap_put("abc", 5);
+    assert_int_equal(keymap_get("abc"), 0);
+    keymap_put("0d6f1c2e-3b4a-4c5d-8e9f-a0b1c2d3e4f", 5);
+    assert_int_equal(keymap_get("0d6f1c2e-3b4a-4c5d-8e9f-a0b1c2d3e4f"), 0);
+    keymap_put("0d6f1c2e-3b4a-4c5d-8e9f-a0b1c2d3e4f55", 5);
+    assert_int_equal(keymap_get("0d6f1c2e-3b4a-4c5d-8e9f-a0b1c2d3e4f55"), 0);
+    keymap_put("0d6f1c2e-3b4a-4c5d-8e9f-a0b1c2d3e4g5", 5);
+    assert_int_equal(keymap_get("0d6f1c2e-3b4a-4c5d-8e9f-a0b1c2d3e4g5"), 0);
+    assert_int_equal(keymap_get(NULL), 0);
+
+    keymap_clear();
+    assert_int_equal(keymap_get(ida), 0);
+    json_decref(a);
+    json_decref(b);
+    json_decref(h);
+    json_decref(pa);
+    json_decref(pb);
+    json_decref(ph);
+}
+
+/* The map grows past its first tables and keeps every hint it was given. */
+static void keymap_holds_many(void **state)
+{
+    char uuid[37];
+
+    (void)state;
+    keymap_clear();
+    for (long long i = 1; i <= 20000; i++) {
+        snprintf(uuid, sizeof uuid, "%08llx-0000-4000-8000-%012llx", (unsigned long long)(i * 2654435761u % 0xffffffffu),
+                 (unsigned long long)i);
+        keymap_put(uuid, i);
+    }
+    for (long long i = 1; i <= 20000; i++) {
+        snprintf(uuid, sizeof uuid, "%08llx-0000-4000-8000-%012llx", (unsigned long long)(i * 2654435761u % 0xffffffffu),
+                 (unsigned long long)i);
+        assert_int_equal(keymap_get(uuid), i);
+    }
+    keymap_put(uuid, 7); /* a newer hint for the same UUID wins */
+    assert_int_equal(keymap_get(uuid), 7);
+    keymap_clear();
 }
 
 static void audit_log_is_append_only_for_the_program(void **state)
@@ -568,6 +679,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(migrate_refuses_a_newer_database, setup, teardown),
         cmocka_unit_test_setup_teardown(person_validation_names_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(update_needs_the_current_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(reads_by_uuid_survive_wrong_hints, setup, teardown),
+        cmocka_unit_test(keymap_holds_many),
         cmocka_unit_test_setup_teardown(audit_log_is_append_only_for_the_program, setup, teardown),
         cmocka_unit_test(return_state_machine),
         cmocka_unit_test_setup_teardown(return_case_walks_and_refuses, setup, teardown),
