@@ -88,12 +88,29 @@ typedef struct entry {
     uint32_t swapped; /* 1 when built with given and family exchanged */
 } entry_t;
 
-/* Hash slot: a run of equal keys in the sorted postings. */
+/* Hash slot: where the run of one key's entries is in the postings. The
+ * key itself is not kept: its low bits chose the slot (linear probing) and
+ * its high 32 bits are the tag, so that a slot costs 8 bytes, not 16 (with
+ * 100,000 persons the slots were 64 MiB, a third of the server's memory).
+ * Two keys alike in all those bits would share a run: more candidates for
+ * one probe, each still scored on its own. */
 typedef struct slot {
-    uint64_t key;   /* 0 = empty */
-    uint32_t start; /* first entry */
-    uint32_t len;   /* entries */
+    uint32_t tag;   /* key >> 32, never 0; 0 = empty */
+    uint32_t start; /* in the postings: the run's length, then its entries */
 } slot_t;
+
+/* The entries of one key. */
+typedef struct run {
+    const uint32_t *e; /* NULL: no such key */
+    uint32_t len;
+} run_t;
+
+static uint32_t slot_tag(uint64_t key)
+{
+    uint32_t t = (uint32_t)(key >> 32);
+
+    return t ? t : 1;
+}
 
 /* Counts of a 32-bit value (name frequencies). */
 typedef struct tftab {
@@ -903,17 +920,20 @@ static int sort_entries(entry_t *e, size_t n)
     return 0;
 }
 
-static const slot_t *find_slot(const match_index_t *ix, uint64_t key)
+static run_t find_run(const match_index_t *ix, uint64_t key)
 {
     size_t mask = ix->nslots - 1;
+    uint32_t tag = slot_tag(key);
 
     if (!ix->nslots)
-        return NULL;
+        return (run_t){NULL, 0};
     for (size_t i = key & mask;; i = (i + 1) & mask) {
-        if (ix->slots[i].key == key)
-            return &ix->slots[i];
-        if (ix->slots[i].key == 0)
-            return NULL;
+        if (ix->slots[i].tag == tag) {
+            const uint32_t *p = ix->post + ix->slots[i].start;
+            return (run_t){p + 1, p[0]};
+        }
+        if (ix->slots[i].tag == 0)
+            return (run_t){NULL, 0};
     }
 }
 
@@ -966,24 +986,28 @@ static int build_postings(match_index_t *ix)
         return -1;
     }
     ix->nslots = cap;
-    for (size_t i = 0; i < n;) {
-        size_t j = i, s;
-
-        while (j < n && e[j].key == e[i].key)
-            j++;
-        for (s = e[i].key & (cap - 1); ix->slots[s].key; s = (s + 1) & (cap - 1))
-            ;
-        ix->slots[s] = (slot_t){e[i].key, (uint32_t)i, (uint32_t)(j - i)};
-        i = j;
+    /* Each run is its length and then its entries, 4 bytes each. */
+    if (n + uniq > 0xffffffffu) {
+        free(e);
+        return -1;
     }
-    /* The keys live in the slots now: keep 4 bytes an entry. */
-    ix->post = malloc(n * sizeof *ix->post + 1);
+    ix->post = malloc((n + uniq) * sizeof *ix->post + 1);
     if (!ix->post) {
         free(e);
         return -1;
     }
-    for (size_t i = 0; i < n; i++)
-        ix->post[i] = e[i].rec | (e[i].swapped ? 0x80000000u : 0);
+    for (size_t i = 0, at = 0; i < n;) {
+        size_t j = i, s;
+
+        while (j < n && e[j].key == e[i].key)
+            j++;
+        for (s = e[i].key & (cap - 1); ix->slots[s].tag; s = (s + 1) & (cap - 1))
+            ;
+        ix->slots[s] = (slot_t){slot_tag(e[i].key), (uint32_t)at};
+        ix->post[at++] = (uint32_t)(j - i);
+        for (; i < j; i++)
+            ix->post[at++] = e[i].rec | (e[i].swapped ? 0x80000000u : 0);
+    }
     free(e);
     ix->nbuilt = ix->n;
     /* Every record is in the postings now: the tail starts empty. */
@@ -1041,9 +1065,9 @@ int match_is_candidate(const match_index_t *ix, size_t a, size_t b)
             /* x lacks the day and probes y's run with its year moved. */
             hit = shared_key_year(x, y, rule, y->date.year - x->date.year);
             if (hit) {
-                const slot_t *s = find_slot(ix, hit);
+                run_t s = find_run(ix, hit);
 
-                if (!s || s->len <= BLOCK_CAP)
+                if (!s.e || s.len <= BLOCK_CAP)
                     return 1;
             }
         }
@@ -1053,10 +1077,10 @@ int match_is_candidate(const match_index_t *ix, size_t a, size_t b)
         hit = shared_key(&ix->recs[a], &ix->recs[b], rule);
 
         if (hit) {
-            const slot_t *s = find_slot(ix, hit);
+            run_t s = find_run(ix, hit);
 
-            if (!s || s->len <= RULE_CAP(rule) ||
-                (s->len <= NODATE_CAP && NODATE_WIDE(rule) &&
+            if (!s.e || s.len <= RULE_CAP(rule) ||
+                (s.len <= NODATE_CAP && NODATE_WIDE(rule) &&
                  (!ix->recs[a].date.year || !ix->recs[b].date.year)))
                 return 1;
         }
@@ -2215,12 +2239,12 @@ static int gather(match_searcher_t *s, const mrec_t *q, int r0, int r1, size_t c
             int nk = rule_keys(q, rule, sw, keys);
 
             for (int j = 0; j < nk; j++) {
-                const slot_t *sl = find_slot(ix, keys[j]);
+                run_t sl = find_run(ix, keys[j]);
 
-                if (!sl || sl->len > cap)
+                if (!sl.e || sl.len > cap)
                     continue;
-                for (uint32_t i = 0; i < sl->len; i++) {
-                    uint32_t e = ix->post[sl->start + i];
+                for (uint32_t i = 0; i < sl.len; i++) {
+                    uint32_t e = sl.e[i];
 
                     if (sw && (e & 0x80000000u))
                         continue;
@@ -2496,15 +2520,15 @@ enum walk {
 
 /* Compare record i with the records of one run of postings. sw: i's key
  * was built swapped (so swapped entries do not count); walk: enum walk. */
-static int probe_run(worker_t *wk, size_t i, const slot_t *sl, int sw, int back,
+static int probe_run(worker_t *wk, size_t i, run_t sl, int sw, int back,
                      const nbound_t *nb, double fat_ub, double wmin)
 {
     const match_index_t *ix = wk->ix;
-    const uint32_t *run = ix->post + sl->start;
+    const uint32_t *run = sl.e;
 
     /* Entries of a key are in record order (the radix sort is stable):
      * walk down from the end to the first record not after this one. */
-    for (uint32_t t = sl->len; t-- > 0;) {
+    for (uint32_t t = sl.len; t-- > 0;) {
         uint32_t j = run[t] & 0x7fffffffu, lo = (uint32_t)i, hi = j;
         int8_t lv[MATCH_NFIELDS];
         double w, pr, rest;
@@ -2597,17 +2621,17 @@ static void *dedup_worker(void *p)
                             nk += got;
                         }
             for (int k = 0; k < nk; k++) {
-                const slot_t *sl = find_slot(ix, keys[k]);
+                run_t sl = find_run(ix, keys[k]);
 
-                if (!sl)
+                if (!sl.e)
                     continue;
-                if (sl->len > (a->date.year || !(flags[k] & 8) ? cap[k] : NODATE_CAP)) {
+                if (sl.len > (a->date.year || !(flags[k] & 8) ? cap[k] : NODATE_CAP)) {
                     wk->capped++;
                     continue;
                 }
                 if (probe_run(wk, i, sl, flags[k] & 1,
                               flags[k] & 4                              ? WALK_YEAR_OFF
-                              : (flags[k] & 2) || sl->len > cap[k]    ? WALK_NODATE
+                              : (flags[k] & 2) || sl.len > cap[k]     ? WALK_NODATE
                                                                       : WALK_AFTER,
                               &nb, fat_ub, wmin) != 0) {
                     wk->failed = 1;
