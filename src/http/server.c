@@ -30,6 +30,7 @@
 #include "sec/auth.h"
 #include "store/auth_store.h"
 #include "store/db.h"
+#include "store/keymap.h"
 #include "util/buf.h"
 #include "util/jsonout.h"
 #include "util/log.h"
@@ -82,6 +83,7 @@ typedef struct server {
     worker_t            *workers; /* all of them */
     worker_t           **idle[2]; /* stacks of idle readers [0] and writers [1] */
     int                  nworkers, nidle[2];
+    int                  nreaders; /* workers[0 .. nreaders - 1] are the readers */
     struct route_shape  *shapes;  /* per route of cfg->routes, in order */
     /* Writes waiting for a write thread (see "writes off the network threads") */
     pthread_cond_t       queued;  /* a write was queued, or stopping */
@@ -109,6 +111,7 @@ struct http_req {
     int                      too_big;     /* the body passed the route's limit */
     json_t                  *json;        /* the parsed body */
     worker_t                *worker;      /* held while the handler runs */
+    int                      lent;        /* it came from reader_for_row() */
     dom_ctx_t                ctx;         /* who acts */
     auth_user_t              user;        /* the caller, when authenticated */
     long long                session_id;  /* 0 for bearer tokens */
@@ -168,16 +171,35 @@ static worker_t *worker_get(server_t *s, int writes)
     return w;
 }
 
+/* Gives w back. A reader must have been let go already (its lock is not
+ * held here, and another thread may be using it). */
 static void worker_put(server_t *s, worker_t *w)
 {
-    if (w->writes || sqlite3_txn_state(w->db, NULL) == SQLITE_TXN_WRITE)
-        db_rollback(w->db); /* never hand on a write (a reader keeps its snapshot) */
+    if (w->writes)
+        db_rollback(w->db); /* never hand on a write */
     if (w->home)
         return;
     pthread_mutex_lock(&s->lock);
     s->idle[w->writes][s->nidle[w->writes]++] = w;
     pthread_cond_signal(&s->freed[w->writes]);
     pthread_mutex_unlock(&s->lock);
+}
+
+/* The reader for a read of the record in row `row` of its table, when it
+ * is free at once; NULL when it is not (the caller's own reader serves).
+ * Each reader has a page cache of its own, and one reader for every read
+ * would make each cache hold pages of every part of the tables: a page
+ * would be read from the OS once for each reader that needs it, and most
+ * reads would find theirs in no cache. Rows in runs of 64 go to the
+ * readers in turn, so that the caches hold different pages. */
+static worker_t *reader_for_row(server_t *s, long long row)
+{
+    worker_t *w;
+
+    if (row <= 0 || s->nreaders < 2)
+        return NULL;
+    w = &s->workers[(unsigned long long)row / 64 % (unsigned)s->nreaders];
+    return pthread_mutex_trylock(&w->use) == 0 ? w : NULL;
 }
 
 /* ---- what handlers read ---- */
@@ -725,7 +747,16 @@ static void dispatch(http_req_t *r)
     const http_route_t *rt = r->route;
     int safe = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
 
-    r->worker = worker_get(r->srv, !safe);
+    /* A read of a record whose row is known goes to that row's reader if
+     * it is free, else to this thread's own. A reader is only ever used
+     * with its lock held (the home reader's too). */
+    r->worker = safe && r->params[0] ? reader_for_row(r->srv, keymap_get(r->params[0])) : NULL;
+    r->lent = r->worker != NULL;
+    if (!r->worker) {
+        r->worker = worker_get(r->srv, !safe);
+        if (safe)
+            pthread_mutex_lock(&r->worker->use);
+    }
     r->ctx.db = r->worker->db;
     r->ctx.folder = r->worker->folder;
     r->ctx.matcher = r->worker->base.matcher;
@@ -733,7 +764,6 @@ static void dispatch(http_req_t *r)
      * committed since (authentication included; its rare last-seen update
      * is best effort, and ends the snapshot). */
     if (safe) {
-        pthread_mutex_lock(&r->worker->use);
         if (db_snapshot_use(r->ctx.db, &r->worker->snap))
             r->worker->seen_now = 0;
     }
@@ -804,9 +834,13 @@ static void dispatch(http_req_t *r)
 done:
     if (safe) {
         db_snapshot_done(r->ctx.db, &r->worker->snap);
+        if (sqlite3_txn_state(r->ctx.db, NULL) == SQLITE_TXN_WRITE)
+            db_rollback(r->ctx.db); /* never hand on a write (a reader keeps its snapshot) */
         pthread_mutex_unlock(&r->worker->use);
     }
-    worker_put(r->srv, r->worker);
+    if (!r->lent) /* a reader lent by reader_for_row() goes back with its lock */
+        worker_put(r->srv, r->worker);
+    r->lent = 0;
     r->worker = NULL;
     r->ctx.db = NULL;
 }
@@ -1256,11 +1290,12 @@ int http_serve(const http_config_t *cfg)
         s.workers[i].writes = i >= readers;
         s.workers[i].db = db_open(cfg->db_path, 0, err, sizeof err);
         if (s.workers[i].db && !s.workers[i].writes)
-            db_serve_reads(s.workers[i].db, nthreads);
+            db_serve_reads(s.workers[i].db, readers);
         else if (s.workers[i].db)
             db_serve_writes(s.workers[i].db);
         s.workers[i].folder = text_folder_new();
         s.nworkers = i + 1;
+        s.nreaders = i + 1 < readers ? i + 1 : readers;
         if (!s.workers[i].db || !s.workers[i].folder) {
             fprintf(stderr, "homeward serve: %s\n", s.workers[i].db ? "cannot load ICU transliterator" : err);
             server_free(&s);
