@@ -165,13 +165,13 @@ static int run_blocking(const char *file, size_t show)
             cand++;
             for (int rule = 0; rule < NBLOCK; rule++) {
                 uint64_t k;
-                const slot_t *s;
+                run_t s;
 
                 if (NODATE_RULE(rule) && a->date.year && b->date.year)
                     continue;
                 k = shared_key(a, b, rule);
-                if (k && (!(s = find_slot(ix, k)) || s->len <= RULE_CAP(rule) ||
-                          (s->len <= NODATE_CAP && NODATE_WIDE(rule) && (!a->date.year || !b->date.year)))) {
+                if (k && (!(s = find_run(ix, k)).e || s.len <= RULE_CAP(rule) ||
+                          (s.len <= NODATE_CAP && NODATE_WIDE(rule) && (!a->date.year || !b->date.year)))) {
                     only = rule;
                     nr++;
                     found_by[rule]++;
@@ -188,11 +188,11 @@ static int run_blocking(const char *file, size_t show)
                 continue;
             k = shared_key(a, b, rule);
             if (k) {
-                const slot_t *s = find_slot(ix, k);
+                run_t s = find_run(ix, k);
 
                 any = 1;
-                if (s && s->len < minblock) {
-                    minblock = s->len;
+                if (s.e && s.len < minblock) {
+                    minblock = s.len;
                     minrule = rule;
                 }
             }
@@ -238,22 +238,23 @@ static int run_blocking(const char *file, size_t show)
     /* Pairs each rule's blocks hold (within the cap). */
     for (size_t sl = 0; sl < ix->nslots; sl++) {
         const slot_t *s = &ix->slots[sl];
+        run_t run = {s->tag ? ix->post + s->start + 1 : NULL, s->tag ? ix->post[s->start] : 0};
 
-        if (s->key && s->len > 1 && s->len <= BLOCK_CAP) {
+        if (run.e && run.len > 1 && run.len <= BLOCK_CAP) {
             int rule = -1;
-            const mrec_t *r = &ix->recs[ix->post[s->start] & 0x7fffffffu];
-            int sw = !!(ix->post[s->start] & 0x80000000u);
+            const mrec_t *r = &ix->recs[run.e[0] & 0x7fffffffu];
+            int sw = !!(run.e[0] & 0x80000000u);
 
             for (int ru = 0; ru < NRULES && rule < 0; ru++) {
                 uint64_t k[MAXKEYS];
                 int nk = rule_keys(r, ru, sw, k);
 
                 for (int j = 0; j < nk; j++)
-                    if (k[j] == s->key)
+                    if (find_run(ix, k[j]).e == run.e)
                         rule = ru;
             }
             if (rule >= 0)
-                cost[rule] += (double)s->len * (double)(s->len - 1) / 2;
+                cost[rule] += (double)run.len * (double)(run.len - 1) / 2;
         }
     }
     printf("per rule: pairs in blocks within the cap (millions) / true pairs found / found by it alone\n");
@@ -484,12 +485,12 @@ static int run_oracle(const char *file, double p, size_t every)
                 int nk = rule_keys(a, R_FAM_ONLY, orient, key);
 
                 for (int j = 0; j < nk && k < 100; j++) {
-                    const slot_t *sl = find_slot(ix, key[j]);
+                    run_t sl = find_run(ix, key[j]);
 
-                    if (!sl)
+                    if (!sl.e)
                         continue;
-                    for (uint32_t e = 0; e < sl->len && k < 100; e++) {
-                        uint32_t c = ix->post[sl->start + e] & 0x7fffffffu;
+                    for (uint32_t e = 0; e < sl.len && k < 100; e++) {
+                        uint32_t c = sl.e[e] & 0x7fffffffu;
                         double fc[MATCH_NFIELDS];
                         int ok = 1;
 
@@ -839,12 +840,12 @@ static int dominators(const match_index_t *ix, const table_t *t, uint32_t ra0, u
             int nk = rule_keys(a, rule, orient, key);
 
             for (int j = 0; j < nk && k < 2; j++) {
-                const slot_t *sl = find_slot(ix, key[j]);
+                run_t sl = find_run(ix, key[j]);
 
-                if (!sl)
+                if (!sl.e)
                     continue;
-                for (uint32_t e = 0; e < sl->len && k < 2; e++) {
-                    uint32_t c = ix->post[sl->start + e] & 0x7fffffffu;
+                for (uint32_t e = 0; e < sl.len && k < 2; e++) {
+                    uint32_t c = sl.e[e] & 0x7fffffffu;
 
                     if (c == ra || c == rb || c == seen[0] || !dominates(ix, a, c, fb))
                         continue;
@@ -1029,15 +1030,15 @@ static int run_context(const char *file, double p)
             uint64_t key[MAXKEYS];
             int nk = rule_keys(&ix->recs[side ? b : a], R_GIV_FAM, 0, key);
             for (int j = 0; j < nk; j++) {
-                const slot_t *sl = find_slot(ix, key[j]);
-                if (!sl)
+                run_t sl = find_run(ix, key[j]);
+                if (!sl.e)
                     continue;
-                if (sl->len > 400) {
+                if (sl.len > 400) {
                     riv = 1000;
                     continue;
                 }
-                for (uint32_t e = 0; e < sl->len; e++) {
-                    uint32_t c = ix->post[sl->start + e] & 0x7fffffffu;
+                for (uint32_t e = 0; e < sl.len; e++) {
+                    uint32_t c = sl.e[e] & 0x7fffffffu;
                     if (c == a || c == b)
                         continue;
                     other += side == 0;
