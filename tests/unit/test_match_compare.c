@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <math.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "match/match.h"
@@ -34,6 +35,79 @@ static void damerau_levenshtein_vectors(void **state)
     assert_int_equal(match_damerau("", "abc"), 3);
     assert_int_equal(match_damerau("petrosian", "petrosian"), 0);
     assert_int_equal(match_damerau("petrosian", "petorsian"), 1);
+}
+
+/* The table the distance is defined by (optimal string alignment), cell by
+ * cell: the reference for the engine's bit-vector version. */
+static int osa_table(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    static int d[65][65];
+
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            int v = d[i - 1][j] + 1;
+
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + (a[i - 1] != b[j - 1]) < v)
+                v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[la][lb];
+}
+
+/* Random strings over small alphabets (so that letters repeat and swap),
+ * of every length up to 64, against the table. */
+static void damerau_matches_its_table(void **state)
+{
+    char a[65], b[65];
+    unsigned seed = 12345;
+
+    (void)state;
+    for (int n = 0; n < 200000; n++) {
+        int alpha = 2 + n % 5, la = n % 65, lb;
+
+        seed = seed * 1103515245u + 12345u;
+        lb = n % 7 == 0 ? (int)(seed >> 16) % 65 : la + (int)((seed >> 16) % 5) - 2;
+        if (lb < 0)
+            lb = 0;
+        if (lb > 64)
+            lb = 64;
+        if (la > 20 && n % 3) /* mostly names' lengths */
+            la = la % 21;
+        for (int i = 0; i < la; i++) {
+            seed = seed * 1103515245u + 12345u;
+            a[i] = (char)('a' + (seed >> 16) % (unsigned)alpha);
+        }
+        a[la] = 0;
+        /* b: a copy of a with a few edits, or fresh */
+        for (int i = 0; i < lb; i++) {
+            seed = seed * 1103515245u + 12345u;
+            b[i] = i < la && (seed >> 16) % 4 ? a[i] : (char)('a' + (seed >> 20) % (unsigned)alpha);
+        }
+        b[lb] = 0;
+        if (lb > 1 && n % 2) { /* swap two neighbours */
+            int k = (int)((seed >> 8) % (unsigned)(lb - 1));
+            char t = b[k];
+            b[k] = b[k + 1];
+            b[k + 1] = t;
+        }
+        if (match_damerau(a, b) != osa_table(a, b))
+            fail_msg("damerau(\"%s\", \"%s\") = %d, the table says %d", a, b, match_damerau(a, b),
+                     osa_table(a, b));
+    }
+    /* Longer strings are compared on their first 64 bytes. */
+    memset(a, 'x', 64);
+    a[64] = 0;
+    assert_int_equal(match_damerau(a, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxyz"), 0);
+    assert_int_equal(match_damerau(a, "x"), 63);
 }
 
 static void token_set_ignores_order(void **state)
@@ -123,6 +197,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(jaro_winkler_published_vectors),
         cmocka_unit_test(damerau_levenshtein_vectors),
+        cmocka_unit_test(damerau_matches_its_table),
         cmocka_unit_test(token_set_ignores_order),
         cmocka_unit_test(dates_parse_every_format),
         cmocka_unit_test(dates_compare_by_level),
