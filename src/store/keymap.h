@@ -22,6 +22,6 @@ void keymap_put(const char *uuid, long long rowid);
 /* Forgets every hint and frees the map (tests; the end of a server). */
 void keymap_clear(void);
 
-#define KEYMAP_MAX (1 << 21) /* UUIDs noted at most: 48 MiB of map at most */
+#define KEYMAP_MAX (1 << 20) /* UUIDs noted at most: 48 MiB of map at most (24 bytes a slot, half full) */
 
 #endif
