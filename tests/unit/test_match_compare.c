@@ -37,6 +37,76 @@ static void damerau_levenshtein_vectors(void **state)
     assert_int_equal(match_damerau("petrosian", "petorsian"), 1);
 }
 
+/* Jaro-Winkler as it is usually written, with the double loop: the
+ * reference for the engine's bit-mask version. */
+static double jw_loops(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), win, m = 0, t = 0, prefix = 0;
+    int ma[64] = {0}, mb[64] = {0};
+    double jaro;
+
+    if (la == 0 || lb == 0)
+        return la == lb ? 1.0 : 0.0;
+    win = (la > lb ? la : lb) / 2;
+    win = win > 0 ? win - 1 : 0;
+    for (size_t i = 0; i < la; i++) {
+        size_t lo = i > win ? i - win : 0, hi = i + win + 1 < lb ? i + win + 1 : lb;
+
+        for (size_t j = lo; j < hi; j++)
+            if (!mb[j] && a[i] == b[j]) {
+                ma[i] = mb[j] = 1;
+                m++;
+                break;
+            }
+    }
+    if (m == 0)
+        return 0.0;
+    for (size_t i = 0, j = 0; i < la; i++) {
+        if (!ma[i])
+            continue;
+        while (!mb[j])
+            j++;
+        if (a[i] != b[j])
+            t++;
+        j++;
+    }
+    jaro = ((double)m / (double)la + (double)m / (double)lb + ((double)m - (double)t / 2.0) / (double)m) / 3.0;
+    while (prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix])
+        prefix++;
+    return jaro + (double)prefix * 0.1 * (1.0 - jaro);
+}
+
+/* Random strings over small alphabets, of every length up to 64. */
+static void jaro_winkler_matches_the_loops(void **state)
+{
+    char a[65], b[65];
+    unsigned seed = 777;
+
+    (void)state;
+    for (int n = 0; n < 200000; n++) {
+        int alpha = 2 + n % 6, la = n % 65, lb;
+
+        seed = seed * 1103515245u + 12345u;
+        lb = n % 5 == 0 ? (int)(seed >> 16) % 65 : la + (int)((seed >> 16) % 7) - 3;
+        lb = lb < 0 ? 0 : lb > 64 ? 64 : lb;
+        if (la > 20 && n % 3)
+            la = la % 21;
+        for (int i = 0; i < la; i++) {
+            seed = seed * 1103515245u + 12345u;
+            a[i] = (char)('a' + (seed >> 16) % (unsigned)alpha);
+        }
+        a[la] = 0;
+        for (int i = 0; i < lb; i++) {
+            seed = seed * 1103515245u + 12345u;
+            b[i] = i < la && (seed >> 16) % 3 ? a[i] : (char)('a' + (seed >> 20) % (unsigned)alpha);
+        }
+        b[lb] = 0;
+        if (match_jaro_winkler(a, b) != jw_loops(a, b))
+            fail_msg("jaro_winkler(\"%s\", \"%s\") = %.17g, the loops say %.17g", a, b, match_jaro_winkler(a, b),
+                     jw_loops(a, b));
+    }
+}
+
 /* The table the distance is defined by (optimal string alignment), cell by
  * cell: the reference for the engine's bit-vector version. */
 static int osa_table(const char *a, const char *b)
@@ -198,6 +268,7 @@ int main(void)
         cmocka_unit_test(jaro_winkler_published_vectors),
         cmocka_unit_test(damerau_levenshtein_vectors),
         cmocka_unit_test(damerau_matches_its_table),
+        cmocka_unit_test(jaro_winkler_matches_the_loops),
         cmocka_unit_test(token_set_ignores_order),
         cmocka_unit_test(dates_parse_every_format),
         cmocka_unit_test(dates_compare_by_level),
