@@ -11,6 +11,21 @@
 
 #define CMP_MAX 64 /* longer strings are compared on their first 64 bytes */
 
+/* Fills peq for s (ls bytes, at most 64): for each byte, a bit for each of
+ * its positions in s. Only the entries of s's bytes and of other's (lo
+ * bytes) are set, the ones the comparison will look up. Returns the mask of
+ * s's ls positions. */
+static uint64_t positions(uint64_t peq[256], const char *s, size_t ls, const char *other, size_t lo)
+{
+    for (size_t i = 0; i < lo; i++)
+        peq[(unsigned char)other[i]] = 0;
+    for (size_t i = 0; i < ls; i++)
+        peq[(unsigned char)s[i]] = 0;
+    for (size_t i = 0; i < ls; i++)
+        peq[(unsigned char)s[i]] |= (uint64_t)1 << i;
+    return ls == 64 ? ~(uint64_t)0 : ((uint64_t)1 << ls) - 1;
+}
+
 /* Jaro-Winkler with the matching done on bit masks: for each byte of a,
  * the first byte of b within the window that is equal and not yet taken is
  * the lowest set bit of (where that byte is in b) & ~(taken) & (window).
@@ -27,13 +42,7 @@ double match_jaro_winkler(const char *a, const char *b)
 
     if (la == 0 || lb == 0)
         return la == lb ? 1.0 : 0.0;
-    for (size_t i = 0; i < la; i++)
-        peq[(unsigned char)a[i]] = 0;
-    for (size_t j = 0; j < lb; j++)
-        peq[(unsigned char)b[j]] = 0;
-    for (size_t j = 0; j < lb; j++)
-        peq[(unsigned char)b[j]] |= (uint64_t)1 << j;
-    all_b = lb == 64 ? ~(uint64_t)0 : ((uint64_t)1 << lb) - 1;
+    all_b = positions(peq, b, lb, a, la);
     win = (la > lb ? la : lb) / 2;
     win = win > 0 ? win - 1 : 0;
     for (size_t i = 0; i < la; i++) {
@@ -78,13 +87,7 @@ int match_damerau(const char *a, const char *b)
 
     if (la == 0 || lb == 0)
         return (int)(la + lb);
-    for (size_t j = 0; j < lb; j++)
-        peq[(unsigned char)b[j]] = 0;
-    for (size_t i = 0; i < la; i++)
-        peq[(unsigned char)a[i]] = 0;
-    for (size_t i = 0; i < la; i++)
-        peq[(unsigned char)a[i]] |= (uint64_t)1 << i;
-    vp = la == 64 ? ~(uint64_t)0 : ((uint64_t)1 << la) - 1;
+    vp = positions(peq, a, la, b, lb);
     last = (uint64_t)1 << (la - 1);
     for (size_t j = 0; j < lb; j++) {
         uint64_t pm = peq[(unsigned char)b[j]];

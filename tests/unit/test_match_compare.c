@@ -37,6 +37,36 @@ static void damerau_levenshtein_vectors(void **state)
     assert_int_equal(match_damerau("petrosian", "petorsian"), 1);
 }
 
+/* The n-th random pair (a, b) of a test: strings over a small alphabet (so
+ * that letters repeat and swap) of every length up to 64, mostly of names'
+ * lengths, b mostly a copy of a with some letters changed. */
+static void random_pair(int n, unsigned *seed, char a[65], char b[65])
+{
+    int alpha = 2 + n % 5, la = n % 65, lb;
+
+    *seed = *seed * 1103515245u + 12345u;
+    lb = n % 7 == 0 ? (int)(*seed >> 16) % 65 : la + (int)((*seed >> 16) % 5) - 2;
+    lb = lb < 0 ? 0 : lb > 64 ? 64 : lb;
+    if (la > 20 && n % 3)
+        la = la % 21;
+    for (int i = 0; i < la; i++) {
+        *seed = *seed * 1103515245u + 12345u;
+        a[i] = (char)('a' + (*seed >> 16) % (unsigned)alpha);
+    }
+    a[la] = 0;
+    for (int i = 0; i < lb; i++) {
+        *seed = *seed * 1103515245u + 12345u;
+        b[i] = i < la && (*seed >> 16) % 4 ? a[i] : (char)('a' + (*seed >> 20) % (unsigned)alpha);
+    }
+    b[lb] = 0;
+    if (lb > 1 && n % 2) { /* two neighbours swapped */
+        int k = (int)((*seed >> 8) % (unsigned)(lb - 1));
+        char t = b[k];
+        b[k] = b[k + 1];
+        b[k + 1] = t;
+    }
+}
+
 /* Jaro-Winkler as it is usually written, with the double loop: the
  * reference for the engine's bit-mask version. */
 static double jw_loops(const char *a, const char *b)
@@ -76,7 +106,7 @@ static double jw_loops(const char *a, const char *b)
     return jaro + (double)prefix * 0.1 * (1.0 - jaro);
 }
 
-/* Random strings over small alphabets, of every length up to 64. */
+/* Random pairs against the loops. */
 static void jaro_winkler_matches_the_loops(void **state)
 {
     char a[65], b[65];
@@ -84,23 +114,7 @@ static void jaro_winkler_matches_the_loops(void **state)
 
     (void)state;
     for (int n = 0; n < 200000; n++) {
-        int alpha = 2 + n % 6, la = n % 65, lb;
-
-        seed = seed * 1103515245u + 12345u;
-        lb = n % 5 == 0 ? (int)(seed >> 16) % 65 : la + (int)((seed >> 16) % 7) - 3;
-        lb = lb < 0 ? 0 : lb > 64 ? 64 : lb;
-        if (la > 20 && n % 3)
-            la = la % 21;
-        for (int i = 0; i < la; i++) {
-            seed = seed * 1103515245u + 12345u;
-            a[i] = (char)('a' + (seed >> 16) % (unsigned)alpha);
-        }
-        a[la] = 0;
-        for (int i = 0; i < lb; i++) {
-            seed = seed * 1103515245u + 12345u;
-            b[i] = i < la && (seed >> 16) % 3 ? a[i] : (char)('a' + (seed >> 20) % (unsigned)alpha);
-        }
-        b[lb] = 0;
+        random_pair(n, &seed, a, b);
         if (match_jaro_winkler(a, b) != jw_loops(a, b))
             fail_msg("jaro_winkler(\"%s\", \"%s\") = %.17g, the loops say %.17g", a, b, match_jaro_winkler(a, b),
                      jw_loops(a, b));
@@ -133,8 +147,7 @@ static int osa_table(const char *a, const char *b)
     return d[la][lb];
 }
 
-/* Random strings over small alphabets (so that letters repeat and swap),
- * of every length up to 64, against the table. */
+/* Random pairs against the table. */
 static void damerau_matches_its_table(void **state)
 {
     char a[65], b[65];
@@ -142,33 +155,7 @@ static void damerau_matches_its_table(void **state)
 
     (void)state;
     for (int n = 0; n < 200000; n++) {
-        int alpha = 2 + n % 5, la = n % 65, lb;
-
-        seed = seed * 1103515245u + 12345u;
-        lb = n % 7 == 0 ? (int)(seed >> 16) % 65 : la + (int)((seed >> 16) % 5) - 2;
-        if (lb < 0)
-            lb = 0;
-        if (lb > 64)
-            lb = 64;
-        if (la > 20 && n % 3) /* mostly names' lengths */
-            la = la % 21;
-        for (int i = 0; i < la; i++) {
-            seed = seed * 1103515245u + 12345u;
-            a[i] = (char)('a' + (seed >> 16) % (unsigned)alpha);
-        }
-        a[la] = 0;
-        /* b: a copy of a with a few edits, or fresh */
-        for (int i = 0; i < lb; i++) {
-            seed = seed * 1103515245u + 12345u;
-            b[i] = i < la && (seed >> 16) % 4 ? a[i] : (char)('a' + (seed >> 20) % (unsigned)alpha);
-        }
-        b[lb] = 0;
-        if (lb > 1 && n % 2) { /* swap two neighbours */
-            int k = (int)((seed >> 8) % (unsigned)(lb - 1));
-            char t = b[k];
-            b[k] = b[k + 1];
-            b[k + 1] = t;
-        }
+        random_pair(n, &seed, a, b);
         if (match_damerau(a, b) != osa_table(a, b))
             fail_msg("damerau(\"%s\", \"%s\") = %d, the table says %d", a, b, match_damerau(a, b),
                      osa_table(a, b));
