@@ -158,7 +158,8 @@ enum rule {
 #define SEARCH_CAP 200000     /* and in name search */
 
 #define FAM_BANDS 4 /* family-name frequency bands: < 64, < 512, < 4096, more records */
-#define FAMILY_DEPENDENT(f) ((f) == MATCH_F_FATHER || (f) == MATCH_F_BIRTH || (f) == MATCH_F_PLACE)
+#define FAMILY_DEPENDS (1u << MATCH_F_FATHER | 1u << MATCH_F_BIRTH | 1u << MATCH_F_PLACE) /* a bit per field */
+#define FAMILY_DEPENDENT(f) (FAMILY_DEPENDS >> (f) & 1)
 
 struct match_index {
     const match_ctx_t *ctx;         /* tables (not owned) */
@@ -299,7 +300,7 @@ static int same_name(uint32_t ha, uint32_t hb, int ga, int gb, uint64_t sa, uint
     return (ga && gb) || (!ga && !gb && sa == sb);
 }
 
-#define SIBLING_DEPENDENT(f) ((f) == MATCH_F_BIRTH || (f) == MATCH_F_PLACE)
+#define SIBLING_DEPENDS (1u << MATCH_F_BIRTH | 1u << MATCH_F_PLACE) /* a bit per field */
 
 /* ---- Records -------------------------------------------------------------- */
 
@@ -1526,6 +1527,41 @@ static int stronger(int f, int k, int l)
     return !(f == MATCH_F_GIVEN && k == GIV_SIMILAR && l == GIV_INITIAL);
 }
 
+/* Weights log2(m / u) with u measured per band of family-name frequency
+ * (relatives, or brothers and sisters) into out, for the fields in
+ * `fields` (a bit per field) of the bands with enough pairs (ok); every
+ * other cell is fallback's (of the same band when per_band, else band 0).
+ * As in the plain weights, a weaker level never weighs more than a
+ * stronger one and an agreement never below 0. wmax keeps the largest
+ * weight of each field and level over all bands. */
+static void cond_weights(const match_model_t *m, const double u[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS],
+                         const int ok[FAM_BANDS], unsigned fields,
+                         const double (*fallback)[MATCH_NFIELDS][MATCH_MAXLEVELS], int per_band,
+                         double out[FAM_BANDS][MATCH_NFIELDS][MATCH_MAXLEVELS],
+                         double wmax[MATCH_NFIELDS][MATCH_MAXLEVELS])
+{
+    for (int b = 0; b < FAM_BANDS; b++)
+        for (int f = 0; f < MATCH_NFIELDS; f++)
+            for (int l = 0; l < MATCH_MAXLEVELS; l++) {
+                double mm = m->m[f][l] > 3e-3 ? m->m[f][l] : 3e-3;
+                double uu = u[b][f][l] > 1e-9 ? u[b][f][l] : 1e-9;
+                double w = l < nlevels[f] ? log2(mm / uu) : 0;
+
+                if (!ok[b] || !(fields >> f & 1)) {
+                    out[b][f][l] = fallback[per_band ? b : 0][f][l];
+                    continue;
+                }
+                for (int k = 0; k < l && l < nlevels[f]; k++)
+                    if (stronger(f, k, l) && w > out[b][f][k])
+                        w = out[b][f][k];
+                if (l == 0 && w < 0)
+                    w = 0;
+                out[b][f][l] = w;
+                if (w > wmax[f][l])
+                    wmax[f][l] = w;
+            }
+}
+
 static void set_weights(match_index_t *ix)
 {
     const match_model_t *m = &ix->model;
@@ -1580,47 +1616,9 @@ static void set_weights(match_index_t *ix)
             ix->winit[c] = w;
         }
     }
-    for (int b = 0; b < FAM_BANDS; b++)
-        for (int f = 0; f < MATCH_NFIELDS; f++)
-            for (int l = 0; l < MATCH_MAXLEVELS; l++) {
-                double mm = m->m[f][l] > 3e-3 ? m->m[f][l] : 3e-3;
-                double uu = ix->ucond[b][f][l] > 1e-9 ? ix->ucond[b][f][l] : 1e-9;
-                double w = l < nlevels[f] ? log2(mm / uu) : 0;
-
-                if (!ix->ucond_ok[b] || !FAMILY_DEPENDENT(f)) {
-                    ix->wcond[b][f][l] = ix->w[f][l];
-                    continue;
-                }
-                for (int k = 0; k < l && l < nlevels[f]; k++)
-                    if (stronger(f, k, l) && w > ix->wcond[b][f][k])
-                        w = ix->wcond[b][f][k];
-                if (l == 0 && w < 0)
-                    w = 0;
-                ix->wcond[b][f][l] = w;
-                if (w > ix->wmax[f][l])
-                    ix->wmax[f][l] = w;
-            }
+    cond_weights(m, ix->ucond, ix->ucond_ok, FAMILY_DEPENDS, &ix->w, 0, ix->wcond, ix->wmax);
     memcpy(ix->wmaxsib, ix->wmax, sizeof ix->wmaxsib);
-    for (int b = 0; b < FAM_BANDS; b++)
-        for (int f = 0; f < MATCH_NFIELDS; f++)
-            for (int l = 0; l < MATCH_MAXLEVELS; l++) {
-                double mm = m->m[f][l] > 3e-3 ? m->m[f][l] : 3e-3;
-                double uu = ix->usib[b][f][l] > 1e-9 ? ix->usib[b][f][l] : 1e-9;
-                double w = l < nlevels[f] ? log2(mm / uu) : 0;
-
-                if (!ix->usib_ok[b] || !SIBLING_DEPENDENT(f)) {
-                    ix->wsib[b][f][l] = ix->wcond[b][f][l];
-                    continue;
-                }
-                for (int k = 0; k < l && l < nlevels[f]; k++)
-                    if (stronger(f, k, l) && w > ix->wsib[b][f][k])
-                        w = ix->wsib[b][f][k];
-                if (l == 0 && w < 0)
-                    w = 0;
-                ix->wsib[b][f][l] = w;
-                if (w > ix->wmaxsib[f][l])
-                    ix->wmaxsib[f][l] = w;
-            }
+    cond_weights(m, ix->usib, ix->usib_ok, SIBLING_DEPENDS, ix->wcond, 1, ix->wsib, ix->wmaxsib);
     if (lam < 1e-12)
         lam = 1e-12;
     if (lam > 0.5)
