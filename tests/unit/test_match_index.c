@@ -218,6 +218,33 @@ static void clustering_refuses_weak_bridge(void **state)
     match_index_free(ix);
 }
 
+
+/* Records a, b and x (recs[0..2]) indexed; their pairs a-b, x-b and x-a. */
+static match_index_t *three_records(const match_input_t recs[3], match_hit_t *ab, match_hit_t *xb,
+                                    match_hit_t *xa)
+{
+    match_index_t *ix = match_index_new(ctx);
+
+    for (int i = 0; i < 3; i++)
+        match_index_add(ix, &recs[i]);
+    assert_int_equal(match_index_build(ix, 1), 0);
+    match_index_pair(ix, 0, 1, ab);
+    match_index_pair(ix, 2, 1, xb);
+    match_index_pair(ix, 2, 0, xa);
+    return ix;
+}
+
+/* The same pairs again under the prior `prior` (log2 odds of a match). */
+static void reprice(match_index_t *ix, double prior, match_hit_t *ab, match_hit_t *xb, match_hit_t *xa)
+{
+    match_model_t m = *match_index_model(ix);
+
+    m.lambda = exp2(prior) / (1 + exp2(prior));
+    match_index_set_model(ix, &m);
+    match_index_pair(ix, 0, 1, ab);
+    match_index_pair(ix, 2, 1, xb);
+    match_index_pair(ix, 2, 0, xa);
+}
 /* A person written three times: a and b with the birth date (b also with
  * the father), x with the father and no date. x-b passes the threshold;
  * x-a holds only the names, weak at the prior but no evidence against.
@@ -231,30 +258,19 @@ static void clustering_takes_a_record_that_lacks_fields(void **state)
         {"b", "Тигран", "Саакян", "Левонович", "04.04.1950", NULL, "м"},
         {"x", "Tigran", "Sahakyan", "Levon", NULL, NULL, "M"},
     };
-    match_index_t *ix = match_index_new(ctx);
-    match_model_t m;
+    match_index_t *ix;
     match_hit_t ab, xb, xa;
     match_pair_t pairs[3];
     uint32_t cl[3];
     double prior, mean_p;
 
     (void)state;
-    for (int i = 0; i < 3; i++)
-        match_index_add(ix, &recs[i]);
-    assert_int_equal(match_index_build(ix, 1), 0);
-    match_index_pair(ix, 0, 1, &ab);
-    match_index_pair(ix, 2, 1, &xb);
-    match_index_pair(ix, 2, 0, &xa);
+    ix = three_records(recs, &ab, &xb, &xa);
     assert_true(xb.weight > xa.weight + 4 && xa.weight > 0); /* the father */
     /* A prior at which the mean weight of x's cross pairs is 3.5 bits
      * above even odds (probability 0.92). */
     prior = 3.5 - (xa.weight + xb.weight) / 2;
-    m = *match_index_model(ix);
-    m.lambda = exp2(prior) / (1 + exp2(prior));
-    match_index_set_model(ix, &m);
-    match_index_pair(ix, 0, 1, &ab);
-    match_index_pair(ix, 2, 1, &xb);
-    match_index_pair(ix, 2, 0, &xa);
+    reprice(ix, prior, &ab, &xb, &xa);
     mean_p = (xa.prob + xb.prob) / 2;
     assert_true(ab.prob >= 0.9 && xb.prob >= 0.9 && xa.prob < 0.9 && mean_p < 0.9);
     pairs[0] = (match_pair_t){0, 1, (float)ab.weight, (float)ab.prob};
@@ -286,30 +302,19 @@ static void clustering_compares_a_record_with_the_cluster_profile(void **state)
         {"x", "Tigran", "Sahakyan", "Levon", NULL, "Goris", "M"},
     };
     const double t = log2(0.9 / 0.1); /* the threshold's weight at the prior */
-    match_index_t *ix = match_index_new(ctx);
-    match_model_t m;
+    match_index_t *ix;
     match_hit_t ab, xb, xa;
     match_pair_t pairs[3];
     uint32_t cl[3];
     double prior;
 
     (void)state;
-    for (int i = 0; i < 3; i++)
-        match_index_add(ix, &recs[i]);
-    assert_int_equal(match_index_build(ix, 1), 0);
-    match_index_pair(ix, 0, 1, &ab);
-    match_index_pair(ix, 2, 1, &xb);
-    match_index_pair(ix, 2, 0, &xa);
+    ix = three_records(recs, &ab, &xb, &xa);
     assert_true(xb.weight > xa.weight + 2 && ab.weight > xb.weight);
     /* A prior at which x-b passes by one bit and the mean of x's cross
      * pairs does not. */
     prior = t + 1 - xb.weight;
-    m = *match_index_model(ix);
-    m.lambda = exp2(prior) / (1 + exp2(prior));
-    match_index_set_model(ix, &m);
-    match_index_pair(ix, 0, 1, &ab);
-    match_index_pair(ix, 2, 1, &xb);
-    match_index_pair(ix, 2, 0, &xa);
+    reprice(ix, prior, &ab, &xb, &xa);
     assert_true(ab.prob >= 0.9 && xb.prob >= 0.9 && xa.prob < 0.9);
     assert_true((xa.weight + xb.weight) / 2 + prior < t);
     pairs[0] = (match_pair_t){0, 1, (float)ab.weight, (float)ab.prob};
