@@ -218,7 +218,6 @@ static void clustering_refuses_weak_bridge(void **state)
     match_index_free(ix);
 }
 
-
 /* Records a, b and x (recs[0..2]) indexed; their pairs a-b, x-b and x-a. */
 static match_index_t *three_records(const match_input_t recs[3], match_hit_t *ab, match_hit_t *xb,
                                     match_hit_t *xa)
