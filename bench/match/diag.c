@@ -1950,8 +1950,45 @@ static int run_excl(const char *file)
     return 0;
 }
 
+/* Every true pair whose names differ after normalisation, one line each:
+ * field, level and the two folded forms (in order), to count with sort |
+ * uniq -c which differences are systematic (a normalisation to fix) and
+ * which are typos (a long tail). */
+static int run_variants(const char *file)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    size_t np;
+    tpair_t *tp = true_pairs(&t, &np);
+
+    for (size_t i = 0; i < np; i++) {
+        const mrec_t *a = &ix->recs[tp[i].a], *b = &ix->recs[tp[i].b];
+        int8_t lv[MATCH_NFIELDS];
+        int sw;
+
+        score(ix, a, b, lv, &sw, NULL);
+        if (sw)
+            continue;
+        if (lv[MATCH_F_FAMILY] > 0)
+            printf("F%d %s %s\n", lv[MATCH_F_FAMILY], strcmp(a->fam, b->fam) < 0 ? a->fam : b->fam,
+                   strcmp(a->fam, b->fam) < 0 ? b->fam : a->fam);
+        if (lv[MATCH_F_GIVEN] > 0)
+            printf("G%d %s %s\n", lv[MATCH_F_GIVEN], strcmp(a->giv, b->giv) < 0 ? a->giv : b->giv,
+                   strcmp(a->giv, b->giv) < 0 ? b->giv : a->giv);
+        if (lv[MATCH_F_FATHER] > 0)
+            printf("P%d %s %s\n", lv[MATCH_F_FATHER], strcmp(a->fat, b->fat) < 0 ? a->fat : b->fat,
+                   strcmp(a->fat, b->fat) < 0 ? b->fat : a->fat);
+    }
+    free(tp);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && !strcmp(argv[1], "variants"))
+        return run_variants(argv[2]);
     if (argc >= 3 && !strcmp(argv[1], "excl"))
         return run_excl(argv[2]);
     if (argc >= 4 && !strcmp(argv[1], "famclose"))

@@ -10,7 +10,9 @@
  *   birth   enum match_date_level (0 exact .. 7 different)
  *   sex     0 same  1 different
  *   place   0 same settlement or spelling  1 close (JW >= 0.88)  2 different
- * A missing value on either side gives no level and weight 0.
+ * A missing value on either side gives no level and weight 0. Two names
+ * the tables know as different names (Armen, Aren) are "different" however
+ * alike they are: close and similar are for spellings and typos.
  *
  * Blocking: each record gets keys under the rules of enum rule (coarse
  * name codes: first letter then consonants, with the year, day and month,
@@ -283,8 +285,6 @@ static uint64_t hash64(const char *s)
     return h ? h : 1;
 }
 
-/* Exact agreement: the same equivalence group, or the same spelling (by
- * 64-bit hash: the 32-bit ones may collide in a million names). */
 /* 16-bit fingerprint of a 32-bit name hash; 0 only for a missing name. */
 static uint16_t fp16(uint32_t h)
 {
@@ -293,10 +293,18 @@ static uint16_t fp16(uint32_t h)
     return h && !f ? 1 : f;
 }
 
+/* 1: exact agreement, the same equivalence group or the same spelling (by
+ * 64-bit hash: the 32-bit ones may collide in a million names). -1: two
+ * names of the tables' different groups, Armen and Aren, Lilit and Lilya,
+ * Susanna and Susan: other names, however alike their letters, not one name
+ * misspelt, so never "close" or "similar". Brothers and sisters get such
+ * names; taken as typos they made pairs of siblings with one father, place
+ * and surname look like one person (1,000,000 records: clusters F1 0.943
+ * -> 0.946, precision and recall both up). 0: anything else. */
 static int same_name(uint32_t ha, uint32_t hb, int ga, int gb, uint64_t sa, uint64_t sb)
 {
     if (ha != hb)
-        return 0;
+        return ga && gb ? -1 : 0;
     return (ga && gb) || (!ga && !gb && sa == sb);
 }
 
@@ -1241,7 +1249,8 @@ static const int8_t father_levels[] = {0, 1, 2, 2, 3};
  * edit apart is "similar" (a given name's typo: Hakob/Hokob, Seda/Sada);
  * typo 2: one edit apart in names of TYPO_CLOSE_LEN letters or more is
  * "close" (a family name's typo: Tovmasyan/Tovmvsyan, whose Jaro-Winkler
- * falls below "close" when the typo is early or the stem short). */
+ * falls below "close" when the typo is early or the stem short). equal is
+ * same_name's: 1 exact, -1 different names whatever their letters. */
 #define TYPO_CLOSE_LEN 6
 
 static int name_level(const char *a, uint64_t ha, const char *b, uint64_t hb, int equal,
@@ -1260,8 +1269,10 @@ static int name_level(const char *a, uint64_t ha, const char *b, uint64_t hb, in
                    ? NA_INITIAL
                    : NA_DIFFERENT;
     }
-    if (equal)
+    if (equal > 0)
         return NA_EXACT;
+    if (equal < 0)
+        return NA_DIFFERENT;
     jw = jw_cached(a, ha, b, hb);
     if (jw >= close)
         return NA_CLOSE;

@@ -763,6 +763,41 @@ static void initial_weighs_by_its_letter(void **state)
     match_index_free(ix);
 }
 
+/* Two names the tables hold as different names (Armen and Aren, Susanna
+ * and Susan: brothers' and sisters' names) are "different", however alike
+ * their letters; a misspelling of one (Armne) still agrees as close, and
+ * so do fathers' names the same way. */
+static void known_names_apart_are_different(void **state)
+{
+    static const match_input_t recs[] = {
+        {"a", "Armen", "Tovmasyan", "Aramovich", "1980", NULL, "M"},
+        {"b", "Aren", "Tovmasyan", "Aramovich", "1982", NULL, "M"},
+        {"c", "Armne", "Tovmasyan", "Aramovich", "1980", NULL, "M"},
+        {"d", "Susanna", "Avagyan", "Armeni", "1975", NULL, "F"},
+        {"e", "Susan", "Avagyan", "Areni", "1975", NULL, "F"},
+        {"f", "Susanna", "Avagyan", "Armni", "1975", NULL, "F"},
+    };
+    match_index_t *ix = match_index_new(ctx);
+    match_hit_t h;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof recs / sizeof *recs; i++)
+        match_index_add(ix, &recs[i]);
+    assert_int_equal(match_index_build(ix, 1), 0);
+    assert_true(match_jaro_winkler("armen", "aren") >= 0.92);
+    assert_int_equal(match_index_pair(ix, 0, 1, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "different");
+    assert_int_equal(match_index_pair(ix, 0, 2, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "close");
+    assert_int_equal(match_index_pair(ix, 3, 4, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "different");
+    assert_string_equal(h.fields[MATCH_F_FATHER].level, "different");
+    assert_int_equal(match_index_pair(ix, 3, 5, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "exact");
+    assert_string_equal(h.fields[MATCH_F_FATHER].level, "close");
+    match_index_free(ix);
+}
+
 /* A family name one typo from another agrees as "close" when both have
  * six letters or more, though its Jaro-Winkler is below close's (an early
  * substitution: tovmasian/tovmvsian); short names one typo apart, which
@@ -874,6 +909,7 @@ int main(void)
         cmocka_unit_test(given_typo_agrees_as_similar),
         cmocka_unit_test(initial_weighs_by_its_letter),
         cmocka_unit_test(family_typo_agrees_as_close),
+        cmocka_unit_test(known_names_apart_are_different),
     };
     return cmocka_run_group_tests_name("match::index", tests, setup, teardown);
 }
