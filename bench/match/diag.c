@@ -1512,6 +1512,7 @@ static int run_moves(const char *file)
 typedef struct patcal {
     char pat[24];
     double n, ntrue, expect;
+    double nlo, tlo; /* below 0.5: pairs, true */
 } patcal_t;
 
 static int by_gap(const void *x, const void *y)
@@ -1550,11 +1551,16 @@ static int run_patcal(const char *file, double p)
         pc[k].n++;
         pc[k].ntrue += same;
         pc[k].expect += pairs[i].prob;
+        if (pairs[i].prob < 0.5) {
+            pc[k].nlo++;
+            pc[k].tlo += same;
+        }
     }
     qsort(pc, npc, sizeof *pc, by_gap);
-    printf("pattern                     pairs     true  expected\n");
-    for (size_t k = 0; k < npc && k < 40; k++)
-        printf("  %s  %8.0f %8.0f %9.0f\n", pc[k].pat, pc[k].n, pc[k].ntrue, pc[k].expect);
+    printf("pattern                     pairs     true  expected  below 0.5: pairs true\n");
+    for (size_t k = 0; k < npc && k < 60; k++)
+        printf("  %s  %8.0f %8.0f %9.0f  %8.0f %8.0f\n", pc[k].pat, pc[k].n, pc[k].ntrue, pc[k].expect,
+               pc[k].nlo, pc[k].tlo);
     free(pairs);
     match_index_free(ix);
     table_free(&t);

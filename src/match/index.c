@@ -1181,7 +1181,8 @@ static uint32_t tf_get(const tftab_t *t, uint32_t k)
  * is first and folded form is folded? */
 static int initial_fits(char x, char first, const char *folded)
 {
-    if (x == first || x == folded[0])
+    /* G. for Kevork (Gevorg): letters the fold makes one fit each other. */
+    if (x == first || x == folded[0] || match_fold_letter(x) == folded[0])
         return 1;
     /* H. for Hasmik/Asmik, Y. for Yeghishe/Egishe: the fold dropped them. */
     return (x == 'h' || x == 'y') && strchr("aeiou", folded[0]) != NULL;
@@ -1216,14 +1217,38 @@ static double jw_cached(const char *a, uint64_t ha, const char *b, uint64_t hb)
     return v;
 }
 
+/* Is the folded a the folded b less one letter that the fold then merged
+ * with its twin: b's letter i dropped where b[i - 1] == b[i + 1] (la is
+ * lb - 2)? A typo that deletes or replaces a letter between two equal ones
+ * leaves the folded forms two apart: Aram -> Aam (am), Gayane -> Gaane
+ * (kane), Lilit -> Liit (lit). */
+static int merged_edit(const char *a, size_t la, const char *b, size_t lb)
+{
+    size_t i = 0;
+
+    if (la + 2 != lb)
+        return 0;
+    while (a[i] && a[i] == b[i])
+        i++;
+    /* a and b agree up to i: the dropped pair is b[i..i+1] with b[i + 1] the
+     * twin of b[i - 1], or b[i - 1..i] with b[i] the twin of b[i + 1]. */
+    return (i > 0 && b[i + 1] == b[i - 1] && !strcmp(a + i, b + i + 2)) ||
+           (i > 1 && b[i] == b[i - 2] && !strcmp(a + i - 1, b + i + 1));
+}
+
 /* Are a and b at most one edit apart (insertion, deletion, substitution or
- * transposition of neighbours: optimal-string-alignment distance <= 1)?
- * Linear, no table: the common prefix, then the one edit, then the rest
- * equal. */
+ * transposition of neighbours: optimal-string-alignment distance <= 1),
+ * counting a letter the fold merged with its twin after the edit
+ * (merged_edit)? Linear, no table: the common prefix, then the one edit,
+ * then the rest equal. */
 static int one_edit(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b), i = 0;
 
+    if (la + 2 == lb)
+        return merged_edit(a, la, b, lb);
+    if (lb + 2 == la)
+        return merged_edit(b, lb, a, la);
     if (la > lb + 1 || lb > la + 1)
         return 0;
     while (a[i] && a[i] == b[i])
@@ -2436,12 +2461,17 @@ static void nbound_init(const match_index_t *ix, const mrec_t *a, const mhot_t *
     nb->below_fam = best_from(ix, MATCH_F_FAMILY, 1);
     nb->below_giv = best_from(ix, MATCH_F_GIVEN, 1);
     /* An initial that fits a's given name begins with its letter as
-     * written or folded, or is an H. or Y. before a vowel (initial_fits);
+     * written or folded, folds to its folded letter, or is an H. or Y.
+     * before a vowel (initial_fits);
      * it weighs at most that letter's weight, and no more than a's full
      * name does. */
     if (a->giv[0]) {
         unsigned char x = (unsigned char)(a->ginit ? a->ginit : a->giv[0]);
         double bi = fmax(ix->winit[x], ix->winit[(unsigned char)a->giv[0]]);
+
+        for (int c = 'a'; c <= 'z'; c++)
+            if (match_fold_letter((char)c) == a->giv[0])
+                bi = fmax(bi, ix->winit[c]);
 
         if (a->giv[1]) {
             bi = fmax(bi, fmax(ix->winit['h'], ix->winit['y']));

@@ -97,6 +97,9 @@ int match_latin(match_norm_t *nz, const char *s, buf_t *out);
  * differences removed, "-yan/-ian/-yants" kept as "ian"). out has cap
  * bytes. Pure function: no tables, thread-safe. */
 void match_fold_word(const char *word, char *out, size_t cap);
+/* One letter as match_fold_word folds it alone (g, q, x, h -> k; b -> p;
+ * d -> t; y -> i; w -> v; j -> c; others unchanged). */
+char match_fold_letter(char c);
 /* Reduce a patronymic word (lower-case ASCII) to the father's name:
  * gevorkovich, gevorkovna, gevorgi -> gevork/gevorg. In place. */
 void match_strip_patronymic(char *word);

@@ -286,6 +286,19 @@ static int ends_with(const char *s, size_t n, const char *suf)
     return n >= k && memcmp(s + n - k, suf, k) == 0;
 }
 
+char match_fold_letter(char c)
+{
+    switch (c) {
+    case 'y': return 'i';
+    case 'b': return 'p';
+    case 'd': return 't';
+    case 'g': case 'q': case 'x': case 'h': return 'k';
+    case 'w': return 'v';
+    case 'j': return 'c';
+    default: return c;
+    }
+}
+
 void match_fold_word(const char *word, char *out, size_t cap)
 {
     static const char *suffixes[] = {"yants", "iants", "jants", "yanc", "ianc", "yanz",
@@ -372,15 +385,7 @@ void match_fold_word(const char *word, char *out, size_t cap)
             c = 'e';
         else {
             adv = 1;
-            switch (*p) {
-            case 'y': c = 'i'; break;
-            case 'b': c = 'p'; break;
-            case 'd': c = 't'; break;
-            case 'g': case 'q': case 'x': case 'h': c = 'k'; break;
-            case 'w': c = 'v'; break;
-            case 'j': c = 'c'; break;
-            default: c = *p; break;
-            }
+            c = match_fold_letter(*p);
         }
         if (k == 0 || t[k - 1] != c)
             t[k++] = c;

@@ -798,6 +798,39 @@ static void known_names_apart_are_different(void **state)
     match_index_free(ix);
 }
 
+/* A typo the fold turns into two edits is still one: Aram written Aam
+ * folds to "am", Gayane written Gaane to "kane" (the twin letters merge).
+ * And an initial fits a name its letter folds to: G. for Kevork (Gevorg).
+ * Names two real edits apart stay different. */
+static void fold_keeps_one_typo_and_initial(void **state)
+{
+    static const match_input_t recs[] = {
+        {"a", "Aram", "Sargsyan", NULL, "1950", NULL, "M"},
+        {"b", "Aam", "Sargsyan", NULL, "1950", NULL, "M"},
+        {"c", "Gayane", "Melkonyan", NULL, "1961", NULL, "F"},
+        {"d", "Gaane", "Melkonyan", NULL, "1961", NULL, "F"},
+        {"e", "Kevork", "Avagyan", NULL, "1944", NULL, "M"},
+        {"f", "G.", "Avagyan", NULL, "1944", NULL, "M"},
+        {"g", "Lm", "Sargsyan", NULL, "1950", NULL, "M"},
+    };
+    match_index_t *ix = match_index_new(ctx);
+    match_hit_t h;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof recs / sizeof *recs; i++)
+        match_index_add(ix, &recs[i]);
+    assert_int_equal(match_index_build(ix, 1), 0);
+    assert_int_equal(match_index_pair(ix, 0, 1, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "similar");
+    assert_int_equal(match_index_pair(ix, 2, 3, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "similar");
+    assert_int_equal(match_index_pair(ix, 4, 5, &h), 0);
+    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "initial");
+    assert_int_equal(match_index_pair(ix, 0, 6, &h), 0); /* aram/lm: two edits */
+    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "different");
+    match_index_free(ix);
+}
+
 /* A family name one typo from another agrees as "close" when both have
  * six letters or more, though its Jaro-Winkler is below close's (an early
  * substitution: tovmasian/tovmvsian); short names one typo apart, which
@@ -910,6 +943,7 @@ int main(void)
         cmocka_unit_test(initial_weighs_by_its_letter),
         cmocka_unit_test(family_typo_agrees_as_close),
         cmocka_unit_test(known_names_apart_are_different),
+        cmocka_unit_test(fold_keeps_one_typo_and_initial),
     };
     return cmocka_run_group_tests_name("match::index", tests, setup, teardown);
 }
