@@ -419,6 +419,68 @@ static uint32_t name_key(const match_ctx_t *ctx, const char *w, int *group)
     return match_hash32(w);
 }
 
+/* The father's name in patronymic s, folded, into out (MATCH_KEYLEN):
+ * match_norm_name's reduction, unless that is no given name the tables
+ * know and another cut of the same word is. The endings alone cannot tell
+ * Kamo-vich from Gamlet-ovich, Yury-evich from Igor-evich, Zhora-yi from
+ * Gevorg-i, or the name Mkrtich from Mkrt-ich; the names can: Kamovich is
+ * Kamo's son, Yurevich and Valeryevich Yuri's and Valeri's, Zhorayi
+ * Zhora's, and a plain Mkrtich is Mkrtich. */
+static int father_name(const match_ctx_t *ctx, match_norm_t *nz, const char *s, char *out)
+{
+    static const char *endings[] = {"ievich", "ievna", "yevich", "yevna", "ovich", "evich",
+                                    "ovna", "evna", "ichna", "vich", "vna", "ich", NULL};
+    char tmp[MATCH_KEYLEN * 3], w[64], cand[72], f[MATCH_KEYLEN * 2];
+    buf_t lat = BUF_INIT;
+    size_t n = 0;
+
+    if (match_norm_name(nz, s, 1, tmp, sizeof tmp) != 0)
+        return -1;
+    first_word(tmp, out, MATCH_KEYLEN);
+    if (!out[0] || match_strmap_get(&ctx->given, out) >= 0)
+        return 0;
+    if (match_latin(nz, s, &lat) != 0) {
+        buf_free(&lat);
+        return -1;
+    }
+    for (const char *p = buf_str(&lat); *p && *p != ' ' && n + 1 < sizeof w; p++)
+        w[n++] = *p;
+    w[n] = 0;
+    buf_free(&lat);
+    /* Cuts to try: none (Mkrtich is a name, not Mkrt-ich); each ending w
+     * has, dropped whole or but its first letter, with or without an -i; or
+     * the genitive's -i or -yi. */
+    match_fold_word(w, f, sizeof f);
+    if (f[0] && match_strmap_get(&ctx->given, f) >= 0)
+        goto found;
+    for (int j = 0; endings[j]; j++) {
+        size_t l = strlen(endings[j]);
+
+        if (n < l + 3 || strcmp(w + n - l, endings[j]))
+            continue;
+        for (int keep = 0; keep < 2; keep++)
+            for (int addi = 0; addi < 2; addi++) {
+                snprintf(cand, sizeof cand, "%.*s%s", (int)(n - l + (size_t)keep), w, addi ? "i" : "");
+                match_fold_word(cand, f, sizeof f);
+                if (f[0] && match_strmap_get(&ctx->given, f) >= 0)
+                    goto found;
+            }
+    }
+    if (n >= 4 && w[n - 1] == 'i')
+        for (size_t cut = 1; cut < 3; cut++) {
+            if (cut == 2 && w[n - 2] != 'y')
+                break;
+            snprintf(cand, sizeof cand, "%.*s", (int)(n - cut), w);
+            match_fold_word(cand, f, sizeof f);
+            if (f[0] && match_strmap_get(&ctx->given, f) >= 0)
+                goto found;
+        }
+    return 0;
+found:
+    first_word(f, out, MATCH_KEYLEN);
+    return 0;
+}
+
 static int rec_from_input(const match_ctx_t *ctx, match_norm_t *nz, const match_input_t *in,
                           mrec_t *r)
 {
@@ -443,9 +505,8 @@ static int rec_from_input(const match_ctx_t *ctx, match_norm_t *nz, const match_
         r->ginit = buf_str(&lat)[0];
         buf_free(&lat);
     }
-    if (match_norm_name(nz, in->patronymic, 1, tmp, sizeof tmp) != 0)
+    if (father_name(ctx, nz, in->patronymic, r->fat) != 0)
         return -1;
-    first_word(tmp, r->fat, sizeof r->fat);
     if (match_norm_name(nz, in->birth_place, 0, tmp, sizeof tmp) != 0)
         return -1;
     {

@@ -5,7 +5,8 @@
  * ICU (Armenian BGN, Russian BGN, Any-Latin for the rest), after folding
  * case first (which avoids ICU 72's "YeREVAN" on capitals and its missing
  * rule for title-case "Ու") and before correcting ICU's "Ch'vobanyan" (it
- * writes ո as word-initial "vo" after the apostrophe it has just added).
+ * writes ո as word-initial "vo" after the apostrophe it has just added,
+ * and եի as "ev").
  * match_fold_word() then removes the differences between romanisation
  * systems and Russian practice so that Hovhannisyan, Oganesyan, Ovanesian
  * and Ovanesyan fold together.
@@ -193,6 +194,11 @@ static int latin_uncached(match_norm_t *nz, const char *s, buf_t *out)
     m = unorm2_normalize(nz->nfkccf, u, n, v, cap, &err);
     if (U_FAILURE(err))
         goto done;
+    /* ICU 72's BGN Armenian writes ե followed by ի as "ev" (Վահեի, the
+     * genitive of Vahe, comes out "vahev"): hand it a Latin i instead. */
+    for (int32_t i = 1; i < m; i++)
+        if (v[i] == 0x056B && v[i - 1] == 0x0565)
+            v[i] = 'i';
     limit = m;
     utrans_transUChars(nz->tr, v, &m, cap, 0, &limit, &err);
     if (U_FAILURE(err))

@@ -831,6 +831,38 @@ static void fold_keeps_one_typo_and_initial(void **state)
     match_index_free(ix);
 }
 
+/* A patronymic's ending does not say where the father's name ends; the
+ * names do. Each pair below writes one father two ways and must agree
+ * exactly: Vahe (Вагевич / Վահեի, which ICU 72 alone writes "vahev"), Kamo
+ * (Камович / Կամոյի), Zhora (Жоравич / Ժորայի), Yuri (Юрьевич / Yurevich /
+ * Յուրիի) and Mkrtich (plain Mkrtich / Մկրտիչի). Gamlet-ovich still loses
+ * its ending. */
+static void father_name_cut_by_the_names(void **state)
+{
+    static const char *fathers[][2] = {
+        {"Вагевич", "Վահեի"},   {"Камович", "Կամոյի"},     {"Жоравич", "Ժորայի"},
+        {"Юрьевич", "Յուրիի"}, {"Yurevich", "Յուրիի"},    {"Mkrtich", "Մկրտիչի"},
+        {"Гамлетович", "Hamleti"},
+    };
+    match_index_t *ix = match_index_new(ctx);
+    match_hit_t h;
+    size_t n = sizeof fathers / sizeof *fathers;
+
+    (void)state;
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < 2; k++) {
+            match_input_t in = {"x", "Aram", "Sargsyan", fathers[i][k], "1950", NULL, "M"};
+
+            match_index_add(ix, &in);
+        }
+    assert_int_equal(match_index_build(ix, 1), 0);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(match_index_pair(ix, 2 * i, 2 * i + 1, &h), 0);
+        assert_string_equal(h.fields[MATCH_F_FATHER].level, "exact");
+    }
+    match_index_free(ix);
+}
+
 /* A family name one typo from another agrees as "close" when both have
  * six letters or more, though its Jaro-Winkler is below close's (an early
  * substitution: tovmasian/tovmvsian); short names one typo apart, which
@@ -944,6 +976,7 @@ int main(void)
         cmocka_unit_test(family_typo_agrees_as_close),
         cmocka_unit_test(known_names_apart_are_different),
         cmocka_unit_test(fold_keeps_one_typo_and_initial),
+        cmocka_unit_test(father_name_cut_by_the_names),
     };
     return cmocka_run_group_tests_name("match::index", tests, setup, teardown);
 }
