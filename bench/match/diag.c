@@ -382,7 +382,7 @@ static int run_errors(const char *file, double p, size_t show)
             near_fp += labs(pa - pb) <= 3 && ix->recs[pairs[i].a].hfat && ix->recs[pairs[i].a].hfat == ix->recs[pairs[i].b].hfat;
             near_fp_g += labs(pa - pb) <= 3 && lv[MATCH_F_GIVEN] == 0;
         }
-        if (shown_fp < show) {
+        if (shown_fp < show && !getenv("FNBAND")) {
             match_hit_t h;
             buf_t ex = BUF_INIT;
 
@@ -415,7 +415,9 @@ static int run_errors(const char *file, double p, size_t show)
 
             fn_hist[cb][pb]++;
         }
-        if (shown_fn < show) {
+        if (shown_fn < show && (!getenv("FNBAND") ||
+                                (atoi(getenv("FNBAND")) == (int)(tf_get(&ix->tf_name, ix->recs[tp[i].a].tfam) < 10 ? 0 : tf_get(&ix->tf_name, ix->recs[tp[i].a].tfam) < 100 ? 1 : 2) &&
+                                 h.prob >= 0.1))) {
             buf_t ex = BUF_INIT;
 
             match_explain(&h, &ex);
@@ -1510,7 +1512,7 @@ static int run_moves(const char *file)
  * expects (the sum of their probabilities); the patterns whose counts
  * differ most first. */
 typedef struct patcal {
-    char pat[24];
+    char pat[32];
     double n, ntrue, expect;
     double nlo, tlo; /* below 0.5: pairs, true */
 } patcal_t;
@@ -1798,6 +1800,10 @@ static int run_famclose(const char *file, double p)
         cb = tf_get(&ix->tf_name, b->tfam);
         c = ca > cb ? ca : cb;
         bd = c < 16 ? 0 : c < 64 ? 1 : c < 256 ? 2 : c < 1024 ? 3 : c < 8192 ? 4 : 5;
+        if (getenv("BYMIN")) { /* by the rarer name's count: 1, 2, 3-4, 5-8, 9-32, more */
+            c = ca < cb ? ca : cb;
+            bd = c < 2 ? 0 : c < 3 ? 1 : c < 5 ? 2 : c < 9 ? 3 : c < 33 ? 4 : 5;
+        }
         n[lv[MATCH_F_FAMILY]][bd]++;
         tr[lv[MATCH_F_FAMILY]][bd] += same;
         ex[lv[MATCH_F_FAMILY]][bd] += pairs[i].prob;
@@ -1991,8 +1997,135 @@ static int run_variants(const char *file)
     return 0;
 }
 
+/* Pairwise F1 at p against an oracle that recalibrates: pairs binned by
+ * pattern and probability decile, a bin taken whole when at least half of
+ * it is true. What better calibration alone could gain, with no new
+ * information. */
+static int run_recal(const char *file, double p)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    match_pair_t *pairs;
+    size_t npairs, np, tp = 0, fp = 0, otp = 0, ofp = 0;
+    match_stats_t st;
+    tpair_t *tpl = true_pairs(&t, &np);
+    static patcal_t pc[65536];
+    size_t npc = 0;
+
+    match_dedup(ix, 0.01, 2, NULL, NULL, &pairs, &npairs, &st);
+    for (size_t i = 0; i < npairs; i++) {
+        int8_t lv[MATCH_NFIELDS];
+        int sw, same = !strcmp(s0(cell(&t, pairs[i].a, C_TRUTH)), s0(cell(&t, pairs[i].b, C_TRUTH)));
+        char ps[32];
+        size_t k;
+
+        score(ix, &ix->recs[pairs[i].a], &ix->recs[pairs[i].b], lv, &sw, NULL);
+        pattern_str(lv, sw, ps);
+        snprintf(ps + strlen(ps), sizeof ps - strlen(ps), " %d", (int)(pairs[i].prob * 10));
+        for (k = 0; k < npc && strcmp(pc[k].pat, ps); k++)
+            ;
+        if (k == npc) {
+            if (npc == sizeof pc / sizeof *pc)
+                continue;
+            snprintf(pc[npc++].pat, sizeof pc[0].pat, "%s", ps);
+        }
+        pc[k].n++;
+        pc[k].ntrue += same;
+        if (pairs[i].prob >= p) {
+            tp += same;
+            fp += !same;
+        }
+    }
+    for (size_t k = 0; k < npc; k++) {
+        int dec = atoi(strrchr(pc[k].pat, ' ') + 1), now = dec >= (int)(p * 10), want = pc[k].ntrue * 2 >= pc[k].n;
+
+        if (want) {
+            otp += (size_t)pc[k].ntrue;
+            ofp += (size_t)(pc[k].n - pc[k].ntrue);
+        }
+        if (now != want && fabs(2 * pc[k].ntrue - pc[k].n) >= 25)
+            printf("  %s: %.0f pairs, %.0f true (%s)\n", pc[k].pat, pc[k].n, pc[k].ntrue, want ? "take" : "leave");
+    }
+    {
+        double P = (double)tp / (double)(tp + fp), R = (double)tp / (double)np;
+        double oP = (double)otp / (double)(otp + ofp), oR = (double)otp / (double)np;
+
+        printf("pairs at %.2f: P %.4f R %.4f F1 %.4f; recalibrated by pattern and decile (%zu bins): "
+               "P %.4f R %.4f F1 %.4f\n", p, P, R, 2 * P * R / (P + R), npc, oP, oR, 2 * oP * oR / (oP + oR));
+    }
+    free(tpl);
+    free(pairs);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
+/* Names-only pairs (family and given exact; father, birth and place
+ * missing on a side): pairs, true and expected by the count of records
+ * holding both names (joint) and by probability: is the model's name
+ * frequency right, and does the joint count say more? */
+static int run_thin(const char *file)
+{
+    table_t t = {0};
+    match_index_t *ix = load_index(file, &t, 2);
+    match_pair_t *pairs;
+    size_t npairs;
+    match_stats_t st;
+    uint64_t *keys = malloc(ix->n * sizeof *keys + 8);
+    double n[7][5] = {{0}}, tr[7][5] = {{0}}, ex[7][5] = {{0}};
+
+    for (size_t r = 0; r < ix->n; r++)
+        keys[r] = (uint64_t)ix->recs[r].tfam << 32 | ix->recs[r].tgiv;
+    qsort(keys, ix->n, sizeof *keys, by_u64);
+    match_dedup(ix, 0.01, 2, NULL, NULL, &pairs, &npairs, &st);
+    for (size_t i = 0; i < npairs; i++) {
+        const mrec_t *a = &ix->recs[pairs[i].a], *b = &ix->recs[pairs[i].b];
+        int8_t lv[MATCH_NFIELDS];
+        int sw, same = !strcmp(s0(cell(&t, pairs[i].a, C_TRUTH)), s0(cell(&t, pairs[i].b, C_TRUTH)));
+        uint64_t k = (uint64_t)a->tfam << 32 | a->tgiv;
+        size_t lo = 0, hi = ix->n, c;
+        int bd, pb;
+
+        score(ix, a, b, lv, &sw, NULL);
+        if (sw || lv[MATCH_F_FAMILY] != 0 || lv[MATCH_F_GIVEN] != 0 || lv[MATCH_F_FATHER] >= 0 ||
+            lv[MATCH_F_BIRTH] >= 0 || lv[MATCH_F_PLACE] >= 0)
+            continue;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+
+            if (keys[mid] < k)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (c = 0; lo + c < ix->n && keys[lo + c] == k; c++)
+            ;
+        bd = c <= 2 ? 0 : c <= 4 ? 1 : c <= 8 ? 2 : c <= 16 ? 3 : c <= 64 ? 4 : c <= 256 ? 5 : 6;
+        pb = pairs[i].prob < 0.1 ? 0 : pairs[i].prob < 0.3 ? 1 : pairs[i].prob < 0.5 ? 2 : pairs[i].prob < 0.7 ? 3 : 4;
+        n[bd][pb]++;
+        tr[bd][pb] += same;
+        ex[bd][pb] += pairs[i].prob;
+    }
+    printf("joint count \\ probability: <0.1 <0.3 <0.5 <0.7 more (pairs true expected)\n");
+    for (int bd = 0; bd < 7; bd++) {
+        printf("  <=%-4d", (int[]){2, 4, 8, 16, 64, 256, 1 << 30}[bd]);
+        for (int pb = 0; pb < 5; pb++)
+            printf("  %6.0f %6.0f %6.0f", n[bd][pb], tr[bd][pb], ex[bd][pb]);
+        printf("\n");
+    }
+    free(keys);
+    free(pairs);
+    match_index_free(ix);
+    table_free(&t);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && !strcmp(argv[1], "thin"))
+        return run_thin(argv[2]);
+    if (argc >= 4 && !strcmp(argv[1], "recal"))
+        return run_recal(argv[2], atof(argv[3]));
     if (argc >= 3 && !strcmp(argv[1], "variants"))
         return run_variants(argv[2]);
     if (argc >= 3 && !strcmp(argv[1], "excl"))

@@ -249,7 +249,7 @@ int match_compare_dates(const match_date_t *a, const match_date_t *b)
                 return MATCH_DATE_EXACT;
             if (a->month == b->day && a->day == b->month)
                 return MATCH_DATE_SWAPPED;
-            return MATCH_DATE_PARTIAL;
+            return a->month == b->month ? MATCH_DATE_OTHER_DAY : MATCH_DATE_PARTIAL;
         }
         if (a->month && b->month)
             return a->month == b->month ? MATCH_DATE_YEAR_MONTH : MATCH_DATE_PARTIAL;

@@ -235,11 +235,11 @@ static const char *level_names[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
     {"exact", "close", "similar", "initial", "different"},
     {"exact", "close", "initial", "different"},
     {"exact", "one-year-apart-same-day", "day-month-swapped", "year-month", "year",
-     "same-year-only", "one-year-apart", "different"},
+     "year-month-other-day", "same-year-only", "one-year-apart", "different"},
     {"same", "different"},
     {"same", "close", "different"},
 };
-static const int nlevels[MATCH_NFIELDS] = {4, 5, 4, 8, 2, 3};
+static const int nlevels[MATCH_NFIELDS] = {4, 5, 4, 9, 2, 3};
 /* Given-name levels by meaning (the other name fields have no "similar":
  * initial is their level 2). */
 #define GIV_SIMILAR 2
@@ -252,7 +252,7 @@ static const double default_m[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
     {0.86, 0.09, 0.04, 0.01},
     {0.84, 0.05, 0.03, 0.06, 0.02},
     {0.95, 0.035, 0.005, 0.01},
-    {0.50, 0.02, 0.005, 0.16, 0.25, 0.02, 0.035, 0.01},
+    {0.50, 0.02, 0.005, 0.16, 0.25, 0.015, 0.005, 0.035, 0.01},
     {0.97, 0.03},
     {0.95, 0.03, 0.02},
 };
@@ -260,7 +260,7 @@ static const double default_u[MATCH_NFIELDS][MATCH_MAXLEVELS] = {
     {0.005, 0.004, 0.02, 0.971},
     {0.02, 0.01, 0.01, 0.005, 0.955},
     {0.02, 0.01, 0.005, 0.965},
-    {0.00004, 0.00008, 0.00004, 0.0008, 0.012, 0.011, 0.025, 0.95104},
+    {0.00004, 0.00008, 0.00004, 0.0008, 0.012, 0.0006, 0.0104, 0.025, 0.95104},
     {0.5, 0.5},
     {0.02, 0.01, 0.97},
 };
@@ -1616,12 +1616,14 @@ void match_explain(const match_hit_t *h, buf_t *out)
 /* ---- Model estimation --------------------------------------------------- */
 
 /* Is level k of field f a stronger agreement than its level l (k < l)?
- * Levels are ordered, except that a given name's typo ("similar") and its
- * initial are different kinds of partial agreement: neither bounds the
- * other. */
+ * Levels are ordered, except for different kinds of partial agreement,
+ * where neither bounds the other: a given name's typo ("similar") and its
+ * initial; a birth in the same year but another month and a birth one year
+ * off (a year mistyped is common, and the month may agree). */
 static int stronger(int f, int k, int l)
 {
-    return !(f == MATCH_F_GIVEN && k == GIV_SIMILAR && l == GIV_INITIAL);
+    return !(f == MATCH_F_GIVEN && k == GIV_SIMILAR && l == GIV_INITIAL) &&
+           !(f == MATCH_F_BIRTH && k == MATCH_DATE_PARTIAL && l == MATCH_DATE_ONE_YEAR);
 }
 
 /* Weights log2(m / u) with u measured per band of family-name frequency
@@ -1957,7 +1959,7 @@ static int estimate_u_cond(match_index_t *ix)
     return 0;
 }
 
-#define NPATTERNS (5u * 6u * 5u * 9u * 3u * 4u)
+#define NPATTERNS (5u * 6u * 5u * 10u * 3u * 4u)
 
 static uint32_t pattern_code(const int8_t lv[MATCH_NFIELDS])
 {

@@ -128,19 +128,22 @@ void match_parse_date(const char *s, match_date_t *d);
 /* Date comparison levels (MATCH_DATE_MISSING when either is unknown),
  * strongest first. Agreement counts only to the precision both dates have:
  * 1965-05 against 1965-05-12 agrees to the month (YEAR_MONTH), while
- * 1965-05-20 against 1965-05-12 disagrees on a part both know (PARTIAL),
- * which is weak evidence where the first is good evidence.
+ * 1965-05-20 against 1965-05-12 agrees to the month and disagrees on the
+ * day (OTHER_DAY: one mistyped day, or two people born in one month), and
+ * 1965-06-12 against it disagrees on the month (PARTIAL), which is weak
+ * evidence.
  *   EXACT        full dates equal
  *   ONE_YEAR_DM  full dates, day and month equal, years one apart
  *   SWAPPED      full dates, day and month exchanged
  *   YEAR_MONTH   year and month equal, a day unknown
  *   YEAR         year equal, a month unknown
- *   PARTIAL      year equal, month or day known on both sides and different
+ *   OTHER_DAY    full dates, year and month equal, days different
+ *   PARTIAL      year equal, months known on both sides and different
  *   ONE_YEAR     years one apart
  *   DIFFERENT    years further apart */
 enum match_date_level {
     MATCH_DATE_EXACT, MATCH_DATE_ONE_YEAR_DM, MATCH_DATE_SWAPPED, MATCH_DATE_YEAR_MONTH,
-    MATCH_DATE_YEAR, MATCH_DATE_PARTIAL, MATCH_DATE_ONE_YEAR, MATCH_DATE_DIFFERENT,
+    MATCH_DATE_YEAR, MATCH_DATE_OTHER_DAY, MATCH_DATE_PARTIAL, MATCH_DATE_ONE_YEAR, MATCH_DATE_DIFFERENT,
     MATCH_DATE_MISSING
 };
 int match_compare_dates(const match_date_t *a, const match_date_t *b);
@@ -259,7 +262,7 @@ int match_cluster(const match_index_t *ix, const match_pair_t *pairs, size_t npa
 
 /* ---- Model --------------------------------------------------------------- */
 
-#define MATCH_MAXLEVELS 8
+#define MATCH_MAXLEVELS 9
 
 /* Fellegi-Sunter parameters. Levels per field are listed in match.c. */
 typedef struct match_model {

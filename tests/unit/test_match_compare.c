@@ -213,9 +213,11 @@ static void dates_compare_by_level(void **state)
     assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_EXACT);
     match_parse_date("1965-12-05", &b);
     assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_SWAPPED);
-    /* Agreement counts to the precision both dates have; a part both
-     * know and disagree on leaves only the year. */
+    /* Agreement counts to the precision both dates have; a day both know
+     * and disagree on leaves the year and month, a month the year only. */
     match_parse_date("1965-05-20", &b);
+    assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_OTHER_DAY);
+    match_parse_date("1965-06-12", &b);
     assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_PARTIAL);
     match_parse_date("1965-06", &b);
     assert_int_equal(match_compare_dates(&a, &b), MATCH_DATE_PARTIAL);
