@@ -1980,6 +1980,10 @@ static void pattern_levels(uint32_t c, int8_t lv[MATCH_NFIELDS])
 
 /* Train on the pairs sharing a key (0: family and given exact; 1: full
  * birth date), leaving the key's own fields out of EM. */
+/* Blocks of one given and family name larger than this teach EM nothing
+ * (train_rule). */
+#define EM_BLOCK_MAX 32
+
 static int train_rule(match_index_t *ix, int which, match_model_t *out, double *lambda_out,
                       double *npairs_out)
 {
@@ -2010,12 +2014,22 @@ static int train_rule(match_index_t *ix, int which, match_model_t *out, double *
     for (size_t i = 0, j; i < n; i = j) {
         for (j = i; j < n && e[j].key == e[i].key; j++)
             ;
+        if (which == 0 && j - i > EM_BLOCK_MAX)
+            continue;
         possible += (double)(j - i) * (double)(j - i - 1) / 2;
     }
     keep = possible > 1e6 ? 1e6 / possible : 1.0;
     for (size_t i = 0, j; i < n; i = j) {
         for (j = i; j < n && e[j].key == e[i].key; j++)
             ;
+        /* Learn from people of rarer names: a block of a common given and
+         * family name holds a few matches among many namesakes, and those
+         * namesakes that share a father's name and a birthplace EM took
+         * for matches, and their birth dates for recording errors (m of
+         * "different" 0.013 at 1,000,000 records, against 0.0005 at
+         * 10,000). m is what one person's records do, whatever the name. */
+        if (which == 0 && j - i > EM_BLOCK_MAX)
+            continue;
         for (size_t a = i; a < j; a++)
             for (size_t b = a + 1; b < j; b++) {
                 int8_t lv[MATCH_NFIELDS];
