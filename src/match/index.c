@@ -1461,6 +1461,18 @@ static int fam_band(uint32_t c)
     return c < 64 ? 0 : c < 512 ? 1 : c < 4096 ? 2 : 3;
 }
 
+/* An initial fits a brother or sister as well as the person. When the
+ * pair also disagrees on sex, or on the birth date beyond a mistyped day,
+ * a relative explains it better than a stranger does: weigh the shared
+ * surname's father and birthplace as among relatives (wcond), not as
+ * chance agreement. Where date and sex agree, or are missing, the plain
+ * weights stay (with them, a bare "A. Petrosyan" still finds Aram). At
+ * 1,000,000 records 300 pairs of siblings had scored 0.9 or more. */
+static int against_initial(const int8_t lv[MATCH_NFIELDS])
+{
+    return lv[MATCH_F_SEX] == 1 || lv[MATCH_F_BIRTH] >= MATCH_DATE_PARTIAL;
+}
+
 /* Weights per field for levels lv (names read swapped or not), with term
  * frequencies for the names and, when the family names agree, the weights
  * measured among people of one family name (see match_index.ucond). */
@@ -1474,7 +1486,8 @@ static double weigh(const match_index_t *ix, const mrec_t *a, const mrec_t *b, i
      * the given name: pairs that agree on the given name are namesakes
      * from other families when they are not one person, and take the plain
      * weights. */
-    if ((lv[MATCH_F_FAMILY] == 0 || lv[MATCH_F_FAMILY] == 1) && lv[MATCH_F_GIVEN] == GIV_DIFFERENT) {
+    if ((lv[MATCH_F_FAMILY] == 0 || lv[MATCH_F_FAMILY] == 1) &&
+        (lv[MATCH_F_GIVEN] == GIV_DIFFERENT || (lv[MATCH_F_GIVEN] == GIV_INITIAL && against_initial(lv)))) {
         uint32_t ca = tf_get(&ix->tf_name, a->tfam);
         uint32_t cb = tf_get(&ix->tf_name, swapped ? b->tgiv : b->tfam);
         int band = fam_band(ca > cb ? ca : cb);

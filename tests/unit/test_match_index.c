@@ -724,6 +724,47 @@ static void relatives_weights_leave_out_close_given_names(void **state)
     match_index_free(ix);
 }
 
+/* "T." fits Tigran and his brother Tavit alike. Beside a record of the
+ * same family and father born years apart, the father's name weighs as it
+ * does among relatives, where it is shared as a rule; beside one born the
+ * same day, as agreement by chance between strangers. */
+static void initial_against_date_weighs_as_relatives(void **state)
+{
+    static const char *giv[] = {"Tigran", "Vardan", "Mariam", "Levon"};
+    static const char *fathers[] = {"Hrant", "Gevorg", "Ashot", "Samvel", "Karen", "Gagik"};
+    static const char *syl[] = {"ka", "ro", "mi", "ta", "le", "vo", "sa", "ne", "gu", "da"};
+    enum { FAMILIES = 300, N = FAMILIES * 8 + 2 };
+    static match_input_t in[N];
+    static char fam[FAMILIES][16], dates[N][16];
+    match_index_t *ix = match_index_new(ctx);
+    match_hit_t same_day, years_apart;
+    size_t n = 0;
+
+    (void)state;
+    for (int f = 0; f < FAMILIES; f++) {
+        snprintf(fam[f], sizeof fam[f], "%s%s%syan", syl[f % 10], syl[f / 10 % 10], syl[f / 100 % 10]);
+        for (int k = 0; k < 4; k++)
+            for (int w = 0; w < 2; w++) {
+                snprintf(dates[n], sizeof dates[n], "%04d-%02d-%02d", 1940 + f % 40 + 3 * k,
+                         1 + (f + k) % 12, 1 + (f * 7 + k) % 28);
+                in[n] = (match_input_t){NULL, giv[k], fam[f], fathers[f % 6], dates[n], "Shushi", NULL};
+                n++;
+            }
+    }
+    in[n++] = (match_input_t){NULL, "T.", fam[0], fathers[0], dates[0], "Shushi", NULL};
+    in[n++] = (match_input_t){NULL, "T.", fam[0], fathers[0], "1975-06-20", "Shushi", NULL};
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(match_index_add(ix, &in[i]), (long)i);
+    assert_int_equal(match_index_build(ix, 2), 0);
+    assert_int_equal(match_index_pair(ix, 0, n - 2, &same_day), 0);
+    assert_int_equal(match_index_pair(ix, 0, n - 1, &years_apart), 0);
+    assert_string_equal(same_day.fields[MATCH_F_GIVEN].level, "initial");
+    assert_string_equal(years_apart.fields[MATCH_F_GIVEN].level, "initial");
+    assert_string_equal(years_apart.fields[MATCH_F_BIRTH].level, "different");
+    assert_true(same_day.fields[MATCH_F_FATHER].weight > years_apart.fields[MATCH_F_FATHER].weight + 1);
+    match_index_free(ix);
+}
+
 /* An initial weighs by how many full given names begin with its letter:
  * "A." fits half the register here, "Z." one name in a hundred, so a "Z."
  * that fits says more than an "A." that fits (log2(50) = 5.6 bits in
@@ -977,6 +1018,7 @@ int main(void)
         cmocka_unit_test(known_names_apart_are_different),
         cmocka_unit_test(fold_keeps_one_typo_and_initial),
         cmocka_unit_test(father_name_cut_by_the_names),
+        cmocka_unit_test(initial_against_date_weighs_as_relatives),
     };
     return cmocka_run_group_tests_name("match::index", tests, setup, teardown);
 }
