@@ -2003,7 +2003,7 @@ static int train_rule(match_index_t *ix, int which, match_model_t *out, double *
     entry_t *e = malloc(ix->n * sizeof *e + 1);
     double *counts = calloc(NPATTERNS, sizeof *counts);
     int8_t (*pat)[MATCH_NFIELDS] = NULL;
-    double *pc = NULL, total = 0, possible = 0, keep, lam = 0.05;
+    double *pc = NULL, total = 0, possible = 0, keep, lam = 0.05, sexn[2] = {0, 0};
     size_t n = 0, npat = 0;
     uint64_t seed = 0x9e3779b97f4a7c15ULL + (uint64_t)which;
     unsigned mask;
@@ -2053,6 +2053,8 @@ static int train_rule(match_index_t *ix, int which, match_model_t *out, double *
                 score(ix, &ix->recs[e[a].rec], &ix->recs[e[b].rec], lv, &sw, NULL);
                 counts[pattern_code(lv)]++;
                 total++;
+                if (lv[MATCH_F_FAMILY] == 0 && lv[MATCH_F_GIVEN] == 0 && lv[MATCH_F_SEX] >= 0)
+                    sexn[lv[MATCH_F_SEX]]++;
             }
     }
     *npairs_out = possible;
@@ -2075,7 +2077,10 @@ static int train_rule(match_index_t *ix, int which, match_model_t *out, double *
         }
     /* Sex stays out of EM: namesakes share it as surely as matches do, and
      * with it EM learns "same given name" instead of "same person". Its m
-     * is the default (a recording error in about 3 of 100). */
+     * is counted instead on pairs that are one person all but surely: the
+     * same full birth date (rule 1) and the same given and family name.
+     * With too few of them it stays the default (a recording error in
+     * about 3 of 100). */
     mask = which == 0 ? (1u << MATCH_F_FATHER) | (1u << MATCH_F_BIRTH) | (1u << MATCH_F_PLACE)
                       : (1u << MATCH_F_FAMILY) | (1u << MATCH_F_GIVEN) | (1u << MATCH_F_FATHER) |
                             (1u << MATCH_F_PLACE);
@@ -2083,6 +2088,10 @@ static int train_rule(match_index_t *ix, int which, match_model_t *out, double *
     if (it < 0)
         goto done;
     out->em_iterations += it;
+    if (which == 1 && sexn[0] + sexn[1] >= 200) {
+        out->m[MATCH_F_SEX][1] = sexn[1] / (sexn[0] + sexn[1]);
+        out->m[MATCH_F_SEX][0] = 1 - out->m[MATCH_F_SEX][1];
+    }
     *lambda_out = lam;
     rc = 0;
 done:
@@ -2143,7 +2152,7 @@ static int estimate_model(match_index_t *ix)
     ix->model.em_iterations = r0.em_iterations + r1.em_iterations;
     for (int f = 0; f < MATCH_NFIELDS; f++) {
         int in0 = rc0 == 0 && (f == MATCH_F_FATHER || f == MATCH_F_BIRTH || f == MATCH_F_PLACE);
-        int in1 = rc1 == 0 && f != MATCH_F_BIRTH && f != MATCH_F_SEX;
+        int in1 = rc1 == 0 && f != MATCH_F_BIRTH;
 
         for (int l = 0; l < nlevels[f]; l++) {
             if (in0 && in1)
@@ -2162,7 +2171,9 @@ static int estimate_model(match_index_t *ix)
      * level among matches and far likelier than among random pairs;
      * otherwise keep the default m. */
     for (int f = 0; f < MATCH_NFIELDS; f++) {
-        int sane = ix->model.m[f][0] >= 4 * ix->model.u[f][0];
+        /* (Sex is shared by half of all pairs: its m comes from sure
+         * matches, not EM, and need only favour agreement.) */
+        int sane = f == MATCH_F_SEX || ix->model.m[f][0] >= 4 * ix->model.u[f][0];
 
         for (int l = 1; l < nlevels[f] && sane; l++)
             sane = ix->model.m[f][0] >= ix->model.m[f][l];
