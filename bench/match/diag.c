@@ -1575,7 +1575,7 @@ static void profile_merge(mrec_t *p, const mrec_t *q)
 {
     if ((!p->giv[0] || (!p->giv[1] && q->giv[1])) && q->giv[0]) {
         memcpy(p->giv, q->giv, sizeof p->giv);
-        p->hgiv = q->hgiv, p->bgiv = q->bgiv, p->tgiv = q->tgiv, p->ginit = q->ginit;
+        p->hgiv = q->hgiv, p->bgiv = q->bgiv, p->tgiv = q->tgiv, p->ginit = q->ginit, p->gfirst = q->gfirst;
         p->sgiv = q->sgiv;
         p->grp = (uint8_t)((p->grp & ~(G_GIV | G_TGIV)) | (q->grp & (G_GIV | G_TGIV)));
     }

@@ -51,6 +51,7 @@ typedef struct mrec {
                                           its given name as a given name) */
     int32_t place_id;                  /* gazetteer group or -1 */
     char ginit;                        /* first letter of the given name as written in Latin */
+    uint32_t gfirst;                   /* its group's first letters (match_ctx given_first), 0: none */
     uint64_t sfam, sgiv, sfat, splace; /* 64-bit string hashes: equality, similarity cache */
     uint8_t grp;                       /* G_* bits: h* holds an equivalence group */
     uint8_t removed;                   /* match_index_remove(): never a candidate */
@@ -535,6 +536,8 @@ static int rec_from_input(const match_ctx_t *ctx, match_norm_t *nz, const match_
         int gg, gf;
 
         r->hgiv = given_hash(ctx, r->giv, &r->bgiv, &gg);
+        if (gg && ctx->given_first)
+            r->gfirst = ctx->given_first[match_strmap_get(&ctx->given, r->giv)];
         r->hfat = given_hash(ctx, r->fat, &r->bfat, &gf);
         r->grp |= (uint8_t)((gg ? G_GIV : 0) | (gf ? G_FAT : 0));
     }
@@ -1238,10 +1241,34 @@ static uint32_t tf_get(const tftab_t *t, uint32_t k)
 
 /* ---- Scoring ---------------------------------------------------------------- */
 
-/* Does the initial x (as written) fit the name whose written first letter
- * is first and folded form is folded? */
-static int initial_fits(char x, char first, const char *folded)
+/* Letters one name's forms begin with in other scripts and systems
+ * besides those the tables list: Western Armenian's devoiced G/K, B/P,
+ * D/T (Kevork), Azerbaijani Latin's Q for G and C for J, X for Kh. */
+static uint32_t first_letters(uint32_t m)
 {
+    static const char *alt[] = {"gkq", "bp", "dt", "jc", "kx", NULL};
+    uint32_t out = m;
+
+    for (int i = 0; alt[i]; i++) {
+        uint32_t cls = 0;
+
+        for (const char *c = alt[i]; *c; c++)
+            cls |= 1u << (*c - 'a');
+        if (m & cls)
+            out |= cls;
+    }
+    return out;
+}
+
+/* Does the initial x (as written) fit the name whose written first letter
+ * is first and folded form is folded? mask: the first letters of the
+ * name's forms when the tables know it (0 when they do not): then the
+ * initial must be one of them (H. fits Hasmik, whom Russian lists write
+ * Асмик, but not Anna, Andranik or Karine), else the fold decides. */
+static int initial_fits(char x, char first, const char *folded, uint32_t mask)
+{
+    if (mask && x >= 'a' && x <= 'z')
+        return x == first || (first_letters(mask) >> (x - 'a') & 1);
     /* G. for Kevork (Gevorg): letters the fold makes one fit each other. */
     if (x == first || x == folded[0] || match_fold_letter(x) == folded[0])
         return 1;
@@ -1340,7 +1367,8 @@ static const int8_t father_levels[] = {0, 1, 2, 2, 3};
 #define TYPO_CLOSE_LEN 6
 
 static int name_level(const char *a, uint64_t ha, const char *b, uint64_t hb, int equal,
-                      double close, double similar, int typo, int initials, char ia, char ib)
+                      double close, double similar, int typo, int initials, char ia, char ib,
+                      uint32_t ma, uint32_t mb)
 {
     double jw;
 
@@ -1351,7 +1379,7 @@ static int name_level(const char *a, uint64_t ha, const char *b, uint64_t hb, in
     if (initials && (!a[1] || !b[1])) {
         if (!a[1] && !b[1])
             return a[0] == b[0] || ia == ib ? NA_INITIAL : NA_DIFFERENT;
-        return (!a[1] ? initial_fits(ia ? ia : a[0], ib, b) : initial_fits(ib ? ib : b[0], ia, a))
+        return (!a[1] ? initial_fits(ia ? ia : a[0], ib, b, mb) : initial_fits(ib ? ib : b[0], ia, a, ma))
                    ? NA_INITIAL
                    : NA_DIFFERENT;
     }
@@ -1384,12 +1412,12 @@ static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATC
                                          name_level(a->fam, a->sfam, b->fam, b->sfam,
                                                     same_name(a->hfam, b->hfam, a->grp & G_FAM,
                                                               b->grp & G_FAM, a->sfam, b->sfam),
-                                                    0.94, 0.85, 2, 0, 0, 0));
+                                                    0.94, 0.85, 2, 0, 0, 0, 0, 0));
         lv[MATCH_F_GIVEN] = field_level(given_levels,
                                         name_level(a->giv, a->sgiv, b->giv, b->sgiv,
                                                    same_name(a->hgiv, b->hgiv, a->grp & G_GIV,
                                                              b->grp & G_GIV, a->sgiv, b->sgiv),
-                                                   0.92, 0, 1, 1, a->ginit, b->ginit));
+                                                   0.92, 0, 1, 1, a->ginit, b->ginit, a->gfirst, b->gfirst));
     } else {
         /* Read swapped, a given name sits in the family slot: an initial
          * there ("Sargsyan, G.") fits like a similar family name. */
@@ -1397,18 +1425,18 @@ static void levels(const mrec_t *a, const mrec_t *b, int swapped, int8_t lv[MATC
                                          name_level(a->fam, a->sfam, b->giv, b->sgiv,
                                                     same_name(a->tfam, b->tgiv, a->grp & G_TFAM,
                                                               b->grp & G_TGIV, a->sfam, b->sgiv),
-                                                    0.94, 0.85, 2, 1, 0, b->ginit));
+                                                    0.94, 0.85, 2, 1, 0, b->ginit, 0, 0));
         lv[MATCH_F_GIVEN] = field_level(given_levels,
                                         name_level(a->giv, a->sgiv, b->fam, b->sfam,
                                                    same_name(a->tgiv, b->tfam, a->grp & G_TGIV,
                                                              b->grp & G_TFAM, a->sgiv, b->sfam),
-                                                   0.92, 0, 1, 1, 0, 0));
+                                                   0.92, 0, 1, 1, 0, 0, 0, 0));
     }
     lv[MATCH_F_FATHER] = field_level(father_levels,
                                      name_level(a->fat, a->sfat, b->fat, b->sfat,
                                                 same_name(a->hfat, b->hfat, a->grp & G_FAT,
                                                           b->grp & G_FAT, a->sfat, b->sfat),
-                                                0.90, 0, 0, 1, 0, 0));
+                                                0.90, 0, 0, 1, 0, 0, 0, 0));
     {
         int d = match_compare_dates(&a->date, &b->date);
 
@@ -2571,7 +2599,7 @@ static void nbound_init(const match_index_t *ix, const mrec_t *a, const mhot_t *
         double bi = fmax(ix->winit[x], ix->winit[(unsigned char)a->giv[0]]);
 
         for (int c = 'a'; c <= 'z'; c++)
-            if (match_fold_letter((char)c) == a->giv[0])
+            if (match_fold_letter((char)c) == a->giv[0] || (first_letters(a->gfirst) >> (c - 'a') & 1))
                 bi = fmax(bi, ix->winit[c]);
 
         if (a->giv[1]) {
@@ -2933,6 +2961,7 @@ static void profile_add(mrec_t *p, const mrec_t *q)
         memcpy(p->giv, q->giv, sizeof p->giv);
         p->hgiv = q->hgiv, p->bgiv = q->bgiv, p->tgiv = q->tgiv, p->sgiv = q->sgiv;
         p->ginit = q->ginit;
+        p->gfirst = q->gfirst;
         p->grp = (uint8_t)((p->grp & ~(G_GIV | G_TGIV)) | (q->grp & (G_GIV | G_TGIV)));
     }
     if (q->fam[0] && !p->fam[0]) {

@@ -30,6 +30,8 @@ struct match_ctx {
     match_strmap_t place;  /* folded place name -> settlement group */
     int32_t ngroups;       /* given-name groups */
     char **given_canon;    /* per given-name group: its first folded form */
+    uint32_t *given_first; /* per given-name group: bit c - 'a' for each letter c that
+                              a written form (in Latin) begins with */
     int32_t nplaces;       /* settlement groups */
     match_norm_t *nz;      /* for match_ctx_place_id (single-threaded use) */
 };

@@ -148,6 +148,7 @@ static int add_group(match_ctx_t *ctx, match_strmap_t *map, int32_t *ngroups, ch
     char f[16][MATCH_KEYLEN * 2];
     int32_t g = -1;
     int n = 0;
+    uint32_t first = 0;
 
     for (int i = 0; i < nforms && n < 16; i++) {
         if (!forms[i] || !*forms[i])
@@ -170,6 +171,17 @@ static int add_group(match_ctx_t *ctx, match_strmap_t *map, int32_t *ngroups, ch
         }
         if (!f[n][0])
             continue;
+        if (map == &ctx->given) {
+            buf_t lat = BUF_INIT;
+
+            if (match_latin(ctx->nz, forms[i], &lat) != 0) {
+                buf_free(&lat);
+                return -1;
+            }
+            if (buf_str(&lat)[0] >= 'a' && buf_str(&lat)[0] <= 'z')
+                first |= 1u << (buf_str(&lat)[0] - 'a');
+            buf_free(&lat);
+        }
         if (g < 0)
             g = match_strmap_get(map, f[n]);
         n++;
@@ -182,6 +194,7 @@ static int add_group(match_ctx_t *ctx, match_strmap_t *map, int32_t *ngroups, ch
             /* Remember a canonical form: blocking uses its coarse code, so
              * that spellings missing from the table still meet the group. */
             char **c = realloc(ctx->given_canon, (size_t)*ngroups * sizeof *c);
+            uint32_t *fl;
 
             if (!c)
                 return -1;
@@ -189,8 +202,15 @@ static int add_group(match_ctx_t *ctx, match_strmap_t *map, int32_t *ngroups, ch
             c[g] = strdup(f[0]);
             if (!c[g])
                 return -1;
+            fl = realloc(ctx->given_first, (size_t)*ngroups * sizeof *fl);
+            if (!fl)
+                return -1;
+            ctx->given_first = fl;
+            fl[g] = 0;
         }
     }
+    if (map == &ctx->given)
+        ctx->given_first[g] |= first;
     for (int i = 0; i < n; i++)
         if (match_strmap_put(map, f[i], g) != 0)
             return -1;
@@ -323,6 +343,7 @@ void match_ctx_free(match_ctx_t *ctx)
     for (int32_t g = 0; g < ctx->ngroups && ctx->given_canon; g++)
         free(ctx->given_canon[g]);
     free(ctx->given_canon);
+    free(ctx->given_first);
     match_strmap_free(&ctx->given);
     match_strmap_free(&ctx->family);
     match_strmap_free(&ctx->place);

@@ -904,6 +904,41 @@ static void father_name_cut_by_the_names(void **state)
     match_index_free(ix);
 }
 
+/* An initial fits a name the tables know only if one of the name's forms
+ * begins with it: H. fits Hasmik (Асмик in Russian), not Anna or Karine;
+ * K. fits Gevorg (Western Armenian Kevork), and G. Hamlet (Гамлет); H.
+ * no longer fits Gevorg by the fold (h, g and k fold to one letter). */
+static void initial_fits_the_forms_of_a_known_name(void **state)
+{
+    static const match_input_t recs[] = {
+        {"a", "H.", "Sargsyan", NULL, "1950", NULL, "F"},
+        {"b", "Асмик", "Sargsyan", NULL, "1950", NULL, "F"},
+        {"c", "Anna", "Sargsyan", NULL, "1950", NULL, "F"},
+        {"d", "Karine", "Sargsyan", NULL, "1950", NULL, "F"},
+        {"e", "K.", "Avagyan", NULL, "1944", NULL, "M"},
+        {"f", "Gevorg", "Avagyan", NULL, "1944", NULL, "M"},
+        {"g", "G.", "Avagyan", NULL, "1944", NULL, "M"},
+        {"h", "Hamlet", "Avagyan", NULL, "1944", NULL, "M"},
+    };
+    static const struct {
+        int a, b;
+        const char *level;
+    } want[] = {{0, 1, "initial"}, {0, 2, "different"}, {0, 3, "different"},
+                {4, 5, "initial"}, {6, 7, "initial"}, {0, 5, "different"}};
+    match_index_t *ix = match_index_new(ctx);
+    match_hit_t h;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof recs / sizeof *recs; i++)
+        match_index_add(ix, &recs[i]);
+    assert_int_equal(match_index_build(ix, 1), 0);
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        assert_int_equal(match_index_pair(ix, (size_t)want[i].a, (size_t)want[i].b, &h), 0);
+        assert_string_equal(h.fields[MATCH_F_GIVEN].level, want[i].level);
+    }
+    match_index_free(ix);
+}
+
 /* A family name one typo from another agrees as "close" when both have
  * six letters or more, though its Jaro-Winkler is below close's (an early
  * substitution: tovmasian/tovmvsian); short names one typo apart, which
@@ -1019,6 +1054,7 @@ int main(void)
         cmocka_unit_test(fold_keeps_one_typo_and_initial),
         cmocka_unit_test(father_name_cut_by_the_names),
         cmocka_unit_test(initial_against_date_weighs_as_relatives),
+        cmocka_unit_test(initial_fits_the_forms_of_a_known_name),
     };
     return cmocka_run_group_tests_name("match::index", tests, setup, teardown);
 }
