@@ -1581,7 +1581,7 @@ static void profile_merge(mrec_t *p, const mrec_t *q)
     }
     if (!p->fam[0] && q->fam[0]) {
         memcpy(p->fam, q->fam, sizeof p->fam);
-        p->hfam = q->hfam, p->bfam = q->bfam, p->tfam = q->tfam, p->sfam = q->sfam;
+        p->hfam = q->hfam, p->bfam = q->bfam, p->tfam = q->tfam, p->sfam = q->sfam, p->nfam = q->nfam;
         p->grp = (uint8_t)((p->grp & ~(G_FAM | G_TFAM)) | (q->grp & (G_FAM | G_TFAM)));
     }
     if (!p->fat[0] && q->fat[0]) {
