@@ -804,6 +804,26 @@ static void initial_weighs_by_its_letter(void **state)
     match_index_free(ix);
 }
 
+/* An index of n records, built. */
+static match_index_t *index_of(const match_input_t *recs, size_t n)
+{
+    match_index_t *ix = match_index_new(ctx);
+
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(match_index_add(ix, &recs[i]), (long)i);
+    assert_int_equal(match_index_build(ix, 1), 0);
+    return ix;
+}
+
+/* Records a and b of ix agree on field f at this level. */
+static void assert_level(const match_index_t *ix, size_t a, size_t b, int f, const char *level)
+{
+    match_hit_t h;
+
+    assert_int_equal(match_index_pair(ix, a, b, &h), 0);
+    assert_string_equal(h.fields[f].level, level);
+}
+
 /* Two names the tables hold as different names (Armen and Aren, Susanna
  * and Susan: brothers' and sisters' names) are "different", however alike
  * their letters; a misspelling of one (Armne) still agrees as close, and
@@ -818,24 +838,16 @@ static void known_names_apart_are_different(void **state)
         {"e", "Susan", "Avagyan", "Areni", "1975", NULL, "F"},
         {"f", "Susanna", "Avagyan", "Armni", "1975", NULL, "F"},
     };
-    match_index_t *ix = match_index_new(ctx);
-    match_hit_t h;
+    match_index_t *ix = index_of(recs, sizeof recs / sizeof *recs);
 
     (void)state;
-    for (size_t i = 0; i < sizeof recs / sizeof *recs; i++)
-        match_index_add(ix, &recs[i]);
-    assert_int_equal(match_index_build(ix, 1), 0);
     assert_true(match_jaro_winkler("armen", "aren") >= 0.92);
-    assert_int_equal(match_index_pair(ix, 0, 1, &h), 0);
-    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "different");
-    assert_int_equal(match_index_pair(ix, 0, 2, &h), 0);
-    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "close");
-    assert_int_equal(match_index_pair(ix, 3, 4, &h), 0);
-    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "different");
-    assert_string_equal(h.fields[MATCH_F_FATHER].level, "different");
-    assert_int_equal(match_index_pair(ix, 3, 5, &h), 0);
-    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "exact");
-    assert_string_equal(h.fields[MATCH_F_FATHER].level, "close");
+    assert_level(ix, 0, 1, MATCH_F_GIVEN, "different");
+    assert_level(ix, 0, 2, MATCH_F_GIVEN, "close");
+    assert_level(ix, 3, 4, MATCH_F_GIVEN, "different");
+    assert_level(ix, 3, 4, MATCH_F_FATHER, "different");
+    assert_level(ix, 3, 5, MATCH_F_GIVEN, "exact");
+    assert_level(ix, 3, 5, MATCH_F_FATHER, "close");
     match_index_free(ix);
 }
 
@@ -854,21 +866,13 @@ static void fold_keeps_one_typo_and_initial(void **state)
         {"f", "G.", "Avagyan", NULL, "1944", NULL, "M"},
         {"g", "Lm", "Sargsyan", NULL, "1950", NULL, "M"},
     };
-    match_index_t *ix = match_index_new(ctx);
-    match_hit_t h;
+    match_index_t *ix = index_of(recs, sizeof recs / sizeof *recs);
 
     (void)state;
-    for (size_t i = 0; i < sizeof recs / sizeof *recs; i++)
-        match_index_add(ix, &recs[i]);
-    assert_int_equal(match_index_build(ix, 1), 0);
-    assert_int_equal(match_index_pair(ix, 0, 1, &h), 0);
-    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "similar");
-    assert_int_equal(match_index_pair(ix, 2, 3, &h), 0);
-    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "similar");
-    assert_int_equal(match_index_pair(ix, 4, 5, &h), 0);
-    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "initial");
-    assert_int_equal(match_index_pair(ix, 0, 6, &h), 0); /* aram/lm: two edits */
-    assert_string_equal(h.fields[MATCH_F_GIVEN].level, "different");
+    assert_level(ix, 0, 1, MATCH_F_GIVEN, "similar");
+    assert_level(ix, 2, 3, MATCH_F_GIVEN, "similar");
+    assert_level(ix, 4, 5, MATCH_F_GIVEN, "initial");
+    assert_level(ix, 0, 6, MATCH_F_GIVEN, "different"); /* aram/lm: two edits */
     match_index_free(ix);
 }
 
@@ -885,22 +889,16 @@ static void father_name_cut_by_the_names(void **state)
         {"Юрьевич", "Յուրիի"}, {"Yurevich", "Յուրիի"},    {"Mkrtich", "Մկրտիչի"},
         {"Гамлетович", "Hamleti"},
     };
-    match_index_t *ix = match_index_new(ctx);
-    match_hit_t h;
-    size_t n = sizeof fathers / sizeof *fathers;
+    enum { N = sizeof fathers / sizeof *fathers };
+    match_input_t in[2 * N];
+    match_index_t *ix;
 
     (void)state;
-    for (size_t i = 0; i < n; i++)
-        for (int k = 0; k < 2; k++) {
-            match_input_t in = {"x", "Aram", "Sargsyan", fathers[i][k], "1950", NULL, "M"};
-
-            match_index_add(ix, &in);
-        }
-    assert_int_equal(match_index_build(ix, 1), 0);
-    for (size_t i = 0; i < n; i++) {
-        assert_int_equal(match_index_pair(ix, 2 * i, 2 * i + 1, &h), 0);
-        assert_string_equal(h.fields[MATCH_F_FATHER].level, "exact");
-    }
+    for (size_t i = 0; i < 2 * N; i++)
+        in[i] = (match_input_t){"x", "Aram", "Sargsyan", fathers[i / 2][i % 2], "1950", NULL, "M"};
+    ix = index_of(in, 2 * N);
+    for (size_t i = 0; i < N; i++)
+        assert_level(ix, 2 * i, 2 * i + 1, MATCH_F_FATHER, "exact");
     match_index_free(ix);
 }
 
@@ -920,22 +918,15 @@ static void initial_fits_the_forms_of_a_known_name(void **state)
         {"g", "G.", "Avagyan", NULL, "1944", NULL, "M"},
         {"h", "Hamlet", "Avagyan", NULL, "1944", NULL, "M"},
     };
-    static const struct {
-        int a, b;
-        const char *level;
-    } want[] = {{0, 1, "initial"}, {0, 2, "different"}, {0, 3, "different"},
-                {4, 5, "initial"}, {6, 7, "initial"}, {0, 5, "different"}};
-    match_index_t *ix = match_index_new(ctx);
-    match_hit_t h;
+    match_index_t *ix = index_of(recs, sizeof recs / sizeof *recs);
 
     (void)state;
-    for (size_t i = 0; i < sizeof recs / sizeof *recs; i++)
-        match_index_add(ix, &recs[i]);
-    assert_int_equal(match_index_build(ix, 1), 0);
-    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
-        assert_int_equal(match_index_pair(ix, (size_t)want[i].a, (size_t)want[i].b, &h), 0);
-        assert_string_equal(h.fields[MATCH_F_GIVEN].level, want[i].level);
-    }
+    assert_level(ix, 0, 1, MATCH_F_GIVEN, "initial");
+    assert_level(ix, 0, 2, MATCH_F_GIVEN, "different");
+    assert_level(ix, 0, 3, MATCH_F_GIVEN, "different");
+    assert_level(ix, 4, 5, MATCH_F_GIVEN, "initial");
+    assert_level(ix, 6, 7, MATCH_F_GIVEN, "initial");
+    assert_level(ix, 0, 5, MATCH_F_GIVEN, "different");
     match_index_free(ix);
 }
 
@@ -947,8 +938,7 @@ static void established_surnames_are_not_typos(void **state)
     enum { EACH = 40 };
     static match_input_t in[2 * EACH + 1];
     static char dates[2 * EACH][16];
-    match_index_t *ix = match_index_new(ctx);
-    match_hit_t h;
+    match_index_t *ix;
 
     (void)state;
     for (int i = 0; i < 2 * EACH; i++) {
@@ -956,13 +946,9 @@ static void established_surnames_are_not_typos(void **state)
         in[i] = (match_input_t){NULL, "Aram", i < EACH ? "Davtyan" : "Dovtyan", NULL, dates[i], NULL, "M"};
     }
     in[2 * EACH] = (match_input_t){NULL, "Aram", "Davtyam", NULL, "1930", NULL, "M"};
-    for (size_t i = 0; i < 2 * EACH + 1; i++)
-        assert_int_equal(match_index_add(ix, &in[i]), (long)i);
-    assert_int_equal(match_index_build(ix, 1), 0);
-    assert_int_equal(match_index_pair(ix, 0, EACH, &h), 0);
-    assert_string_equal(h.fields[MATCH_F_FAMILY].level, "similar");
-    assert_int_equal(match_index_pair(ix, 0, 2 * EACH, &h), 0);
-    assert_string_equal(h.fields[MATCH_F_FAMILY].level, "close");
+    ix = index_of(in, 2 * EACH + 1);
+    assert_level(ix, 0, EACH, MATCH_F_FAMILY, "similar");
+    assert_level(ix, 0, 2 * EACH, MATCH_F_FAMILY, "close");
     match_index_free(ix);
 }
 
