@@ -7,6 +7,9 @@
  *                                         counted by cause, SHOW examples
  *   match_diag errors FILE.csv P [SHOW]   false and missed pairs at
  *                                         probability P, counted by pattern
+ *                                         (FNBAND=0/1/2: show only missed
+ *                                         pairs of p >= 0.1 whose family
+ *                                         name counts <10 / <100 / more)
  *   match_diag splits FILE.csv P [SHOW]  true pairs at P that clustering
  *                                         leaves apart, and why
  *   match_diag ceiling FILE.csv [P]       the best precision, recall and F1
@@ -36,11 +39,20 @@
  *                                         pattern and probability band
  *   match_diag famclose FILE.csv P        close and similar family names:
  *                                         pairs, true, expected, by band
+ *                                         (BYMIN=1: by the rarer name's count)
  *   match_diag excl FILE.csv              cluster P/R/F1 when a merge is
  *                                         refused for a rival as strong
  *   match_diag moves FILE.csv             cluster P/R/F1 after local moves
  *                                         of single records on the expected
  *                                         pair count (and splits)
+ *   match_diag variants FILE.csv          true pairs whose names differ after
+ *                                         normalisation, a line each (count
+ *                                         them with sort | uniq -c)
+ *   match_diag recal FILE.csv P           pairwise F1 at P, and what binning
+ *                                         by pattern and probability decile
+ *                                         (recalibration alone) could reach
+ *   match_diag thin FILE.csv              names-only pairs by the count of
+ *                                         records holding both names
  * context, clustvar and attach test ideas that did not pay (see their
  * results in the commit that added them); kept to measure the next idea
  * the same way. Measured without a command of their own (seed 11, clusters
@@ -2162,6 +2174,6 @@ int main(int argc, char **argv)
                     "ceiling FILE.csv [P] | oracle FILE.csv P [EVERY] | atoms FILE.csv | "
                     "context FILE.csv P | clustvar FILE.csv | attach FILE.csv P | patcal FILE.csv P | "
                     "profile FILE.csv | clfp FILE.csv P | famclose FILE.csv P | excl FILE.csv | "
-                    "moves FILE.csv\n");
+                    "moves FILE.csv | variants FILE.csv | recal FILE.csv P | thin FILE.csv\n");
     return 2;
 }
