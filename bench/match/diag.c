@@ -1532,6 +1532,22 @@ typedef struct patcal {
     double nlo, tlo; /* below 0.5: pairs, true */
 } patcal_t;
 
+/* The bin of pc (npc in use, cap in all) for pattern ps, added if new;
+ * SIZE_MAX when pc is full. */
+static size_t patcal_slot(patcal_t *pc, size_t *npc, size_t cap, const char *ps)
+{
+    size_t k;
+
+    for (k = 0; k < *npc && strcmp(pc[k].pat, ps); k++)
+        ;
+    if (k == *npc) {
+        if (*npc == cap)
+            return SIZE_MAX;
+        snprintf(pc[(*npc)++].pat, sizeof pc[0].pat, "%s", ps);
+    }
+    return k;
+}
+
 static int by_gap(const void *x, const void *y)
 {
     const patcal_t *a = x, *b = y;
@@ -1558,13 +1574,8 @@ static int run_patcal(const char *file, double p)
 
         score(ix, &ix->recs[pairs[i].a], &ix->recs[pairs[i].b], lv, &sw, NULL);
         pattern_str(lv, sw, ps);
-        for (k = 0; k < npc && strcmp(pc[k].pat, ps); k++)
-            ;
-        if (k == npc) {
-            if (npc == sizeof pc / sizeof *pc)
-                continue;
-            snprintf(pc[npc++].pat, sizeof pc[0].pat, "%s", ps);
-        }
+        if ((k = patcal_slot(pc, &npc, sizeof pc / sizeof *pc, ps)) == SIZE_MAX)
+            continue;
         pc[k].n++;
         pc[k].ntrue += same;
         pc[k].expect += pairs[i].prob;
@@ -1977,6 +1988,14 @@ static int run_excl(const char *file)
     return 0;
 }
 
+/* One line of run_variants: field letter, level and the two forms in
+ * order, when the level is above exact. */
+static void print_variant(char field, int level, const char *x, const char *y)
+{
+    if (level > 0)
+        printf("%c%d %s %s\n", field, level, strcmp(x, y) < 0 ? x : y, strcmp(x, y) < 0 ? y : x);
+}
+
 /* Every true pair whose names differ after normalisation, one line each:
  * field, level and the two folded forms (in order), to count with sort |
  * uniq -c which differences are systematic (a normalisation to fix) and
@@ -1996,15 +2015,9 @@ static int run_variants(const char *file)
         score(ix, a, b, lv, &sw, NULL);
         if (sw)
             continue;
-        if (lv[MATCH_F_FAMILY] > 0)
-            printf("F%d %s %s\n", lv[MATCH_F_FAMILY], strcmp(a->fam, b->fam) < 0 ? a->fam : b->fam,
-                   strcmp(a->fam, b->fam) < 0 ? b->fam : a->fam);
-        if (lv[MATCH_F_GIVEN] > 0)
-            printf("G%d %s %s\n", lv[MATCH_F_GIVEN], strcmp(a->giv, b->giv) < 0 ? a->giv : b->giv,
-                   strcmp(a->giv, b->giv) < 0 ? b->giv : a->giv);
-        if (lv[MATCH_F_FATHER] > 0)
-            printf("P%d %s %s\n", lv[MATCH_F_FATHER], strcmp(a->fat, b->fat) < 0 ? a->fat : b->fat,
-                   strcmp(a->fat, b->fat) < 0 ? b->fat : a->fat);
+        print_variant('F', lv[MATCH_F_FAMILY], a->fam, b->fam);
+        print_variant('G', lv[MATCH_F_GIVEN], a->giv, b->giv);
+        print_variant('P', lv[MATCH_F_FATHER], a->fat, b->fat);
     }
     free(tp);
     match_index_free(ix);
@@ -2037,13 +2050,8 @@ static int run_recal(const char *file, double p)
         score(ix, &ix->recs[pairs[i].a], &ix->recs[pairs[i].b], lv, &sw, NULL);
         pattern_str(lv, sw, ps);
         snprintf(ps + strlen(ps), sizeof ps - strlen(ps), " %d", (int)(pairs[i].prob * 10));
-        for (k = 0; k < npc && strcmp(pc[k].pat, ps); k++)
-            ;
-        if (k == npc) {
-            if (npc == sizeof pc / sizeof *pc)
-                continue;
-            snprintf(pc[npc++].pat, sizeof pc[0].pat, "%s", ps);
-        }
+        if ((k = patcal_slot(pc, &npc, sizeof pc / sizeof *pc, ps)) == SIZE_MAX)
+            continue;
         pc[k].n++;
         pc[k].ntrue += same;
         if (pairs[i].prob >= p) {

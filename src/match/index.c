@@ -51,7 +51,8 @@ typedef struct mrec {
                                           its given name as a given name) */
     int32_t place_id;                  /* gazetteer group or -1 */
     char ginit;                        /* first letter of the given name as written in Latin */
-    uint32_t gfirst;                   /* its group's first letters (match_ctx given_first), 0: none */
+    uint32_t gfirst;                   /* letters its group's forms begin with (match_ctx given_first,
+                                          widened by first_letters), bit c - 'a'; 0: no group */
     uint64_t sfam, sgiv, sfat, splace; /* 64-bit string hashes: equality, similarity cache */
     uint8_t grp;                       /* G_* bits: h* holds an equivalence group */
     uint8_t removed;                   /* match_index_remove(): never a candidate */
@@ -380,19 +381,19 @@ static void joined(const char *s, char *out, size_t cap)
 }
 
 /* Hash of a given-type name: its equivalence group when it has one (then
- * *group is set). */
-static uint32_t given_hash(const match_ctx_t *ctx, const char *w, uint32_t *block, int *group)
+ * *group is the group's number, else -1). */
+static uint32_t given_hash(const match_ctx_t *ctx, const char *w, uint32_t *block, int32_t *group)
 {
     int32_t g;
 
-    *group = 0;
+    *group = -1;
     if (!w[0]) {
         *block = 0;
         return 0;
     }
     g = match_strmap_get(&ctx->given, w);
     if (g >= 0) {
-        *group = 1;
+        *group = g;
         /* Exact agreement by group; blocking by the group's canonical
          * form, which spellings outside the table usually share. */
         *block = coarse(ctx->given_canon[g], 0);
@@ -422,6 +423,25 @@ static uint32_t name_key(const match_ctx_t *ctx, const char *w, int *group)
     return match_hash32(w);
 }
 
+/* Letters one name's forms begin with in other scripts and systems
+ * besides those the tables list: Western Armenian's devoiced G/K, B/P,
+ * D/T (Kevork), Azerbaijani Latin's Q for G and C for J, X for Kh. */
+static uint32_t first_letters(uint32_t m)
+{
+    static const char *alt[] = {"gkq", "bp", "dt", "jc", "kx", NULL};
+    uint32_t out = m;
+
+    for (int i = 0; alt[i]; i++) {
+        uint32_t cls = 0;
+
+        for (const char *c = alt[i]; *c; c++)
+            cls |= 1u << (*c - 'a');
+        if (m & cls)
+            out |= cls;
+    }
+    return out;
+}
+
 /* The father's name in patronymic s, folded, into out (MATCH_KEYLEN):
  * match_norm_name's reduction, unless that is no given name the tables
  * know and another cut of the same word is. The endings alone cannot tell
@@ -431,8 +451,7 @@ static uint32_t name_key(const match_ctx_t *ctx, const char *w, int *group)
  * Zhora's, and a plain Mkrtich is Mkrtich. */
 static int father_name(const match_ctx_t *ctx, match_norm_t *nz, const char *s, char *out)
 {
-    static const char *endings[] = {"ievich", "ievna", "yevich", "yevna", "ovich", "evich",
-                                    "ovna", "evna", "ichna", "vich", "vna", "ich", NULL};
+    const char *const *endings = match_patronymic_endings;
     char tmp[MATCH_KEYLEN * 3], w[64], cand[72], f[MATCH_KEYLEN * 2];
     buf_t lat = BUF_INIT;
     size_t n = 0;
@@ -535,13 +554,13 @@ static int rec_from_input(const match_ctx_t *ctx, match_norm_t *nz, const match_
     r->sfat = hash64(r->fat);
     r->splace = hash64(r->place);
     {
-        int gg, gf;
+        int32_t gg, gf;
 
         r->hgiv = given_hash(ctx, r->giv, &r->bgiv, &gg);
-        if (gg && ctx->given_first)
-            r->gfirst = ctx->given_first[match_strmap_get(&ctx->given, r->giv)];
+        if (gg >= 0 && ctx->given_first)
+            r->gfirst = first_letters(ctx->given_first[gg]);
         r->hfat = given_hash(ctx, r->fat, &r->bfat, &gf);
-        r->grp |= (uint8_t)((gg ? G_GIV : 0) | (gf ? G_FAT : 0));
+        r->grp |= (uint8_t)((gg >= 0 ? G_GIV : 0) | (gf >= 0 ? G_FAT : 0));
     }
     {
         int gf, gg;
@@ -1252,34 +1271,16 @@ static void counted(const match_index_t *ix, mrec_t *r)
 
 /* ---- Scoring ---------------------------------------------------------------- */
 
-/* Letters one name's forms begin with in other scripts and systems
- * besides those the tables list: Western Armenian's devoiced G/K, B/P,
- * D/T (Kevork), Azerbaijani Latin's Q for G and C for J, X for Kh. */
-static uint32_t first_letters(uint32_t m)
-{
-    static const char *alt[] = {"gkq", "bp", "dt", "jc", "kx", NULL};
-    uint32_t out = m;
-
-    for (int i = 0; alt[i]; i++) {
-        uint32_t cls = 0;
-
-        for (const char *c = alt[i]; *c; c++)
-            cls |= 1u << (*c - 'a');
-        if (m & cls)
-            out |= cls;
-    }
-    return out;
-}
-
 /* Does the initial x (as written) fit the name whose written first letter
  * is first and folded form is folded? mask: the first letters of the
- * name's forms when the tables know it (0 when they do not): then the
- * initial must be one of them (H. fits Hasmik, whom Russian lists write
- * Асмик, but not Anna, Andranik or Karine), else the fold decides. */
+ * name's forms (mrec_t gfirst) when the tables know it, 0 when they do
+ * not: then the initial must be one of them (H. fits Hasmik, whom Russian
+ * lists write Асмик, but not Anna, Andranik or Karine), else the fold
+ * decides. */
 static int initial_fits(char x, char first, const char *folded, uint32_t mask)
 {
     if (mask && x >= 'a' && x <= 'z')
-        return x == first || (first_letters(mask) >> (x - 'a') & 1);
+        return x == first || (mask >> (x - 'a') & 1);
     /* G. for Kevork (Gevorg): letters the fold makes one fit each other. */
     if (x == first || x == folded[0] || match_fold_letter(x) == folded[0])
         return 1;
@@ -2628,7 +2629,7 @@ static void nbound_init(const match_index_t *ix, const mrec_t *a, const mhot_t *
         double bi = fmax(ix->winit[x], ix->winit[(unsigned char)a->giv[0]]);
 
         for (int c = 'a'; c <= 'z'; c++)
-            if (match_fold_letter((char)c) == a->giv[0] || (first_letters(a->gfirst) >> (c - 'a') & 1))
+            if (match_fold_letter((char)c) == a->giv[0] || (a->gfirst >> (c - 'a') & 1))
                 bi = fmax(bi, ix->winit[c]);
 
         if (a->giv[1]) {

@@ -36,6 +36,10 @@ struct match_ctx {
     match_norm_t *nz;      /* for match_ctx_place_id (single-threaded use) */
 };
 
+/* Russian patronymic endings in Latin, longest first, NULL-terminated:
+ * what match_strip_patronymic cuts (index.c tries the other cuts). */
+extern const char *const match_patronymic_endings[];
+
 /* 32-bit FNV-1a of a string, never 0 (0 means "missing"). */
 uint32_t match_hash32(const char *s);
 

@@ -417,10 +417,13 @@ void match_fold_word(const char *word, char *out, size_t cap)
     out[k] = 0;
 }
 
+const char *const match_patronymic_endings[] = {"ievich", "ievna", "yevich", "yevna", "ovich", "evich",
+                                                 "ovna",   "evna",  "ichna",  "vich",  "vna",   "ich",
+                                                 NULL};
+
 void match_strip_patronymic(char *w)
 {
-    static const char *endings[] = {"ievich", "ievna", "yevich", "yevna", "ovich", "evich",
-                                    "ovna", "evna", "ichna", "vich", "vna", "ich", NULL};
+    const char *const *endings = match_patronymic_endings;
     size_t n = strlen(w);
 
     for (int j = 0; endings[j]; j++) {
