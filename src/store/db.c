@@ -356,9 +356,10 @@ void db_serve_reads(sqlite3 *db, int readers)
      * that one is free (http/server.c, reader_for_row), so the caches hold
      * different pages, and together most of the 40 MiB of persons and
      * households of 100,000 persons: a GET then reads 0.6 pages from the OS
-     * instead of 2.1 (50 MiB: 0.3, but the server passed 190 MB). A memory mapping would save the reads altogether, but
-     * each connection maps the file on its own, and Linux maps 16 pages
-     * around each one touched, so the server grew past 500 MB. */
+     * instead of 2.1 (50 MiB: 0.3, but the server passed 190 MB). A memory
+     * mapping would save the reads altogether, but each connection maps
+     * the file on its own, and Linux maps 16 pages around each one touched,
+     * so the server grew past 500 MB. */
     int kib = 40960 / (readers > 0 ? readers : 1);
 
     /* PRAGMA takes no parameter: the text is one of ours. */
@@ -463,7 +464,6 @@ void db_serve_writes(sqlite3 *db)
      * small cache each, there are many of them. */
     sqlite3_exec(db, "PRAGMA cache_size=-512", NULL, NULL, NULL);
 }
-
 
 /* ---- read snapshots kept between requests ----
  * A read transaction costs a GET more than its SELECT: BEGIN, COMMIT and

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uuid.h>
 
 #define SHARDS 64
 #define SHARD_MAX (KEYMAP_MAX / SHARDS)
@@ -34,41 +35,26 @@ static struct shard {
 } shards[SHARDS];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-/* Hex digit values in lower case, -1 for anything else. */
-static signed char hexval[256];
-
 static void init(void)
 {
     for (int i = 0; i < SHARDS; i++)
         pthread_mutex_init(&shards[i].lock, NULL);
-    for (int c = 0; c < 256; c++)
-        hexval[c] = c >= '0' && c <= '9' ? (signed char)(c - '0')
-                    : c >= 'a' && c <= 'f' ? (signed char)(c - 'a' + 10) : -1;
 }
 
-/* The 128 bits of a UUID's text in lower case (the form rows hold); 0 when
- * it is not one. */
+/* The 128 bits of a UUID's text in lower case (the form rows hold; libuuid
+ * reads it); 0 when it is not one. */
 static int parse(const char *s, uint64_t *hi, uint64_t *lo)
 {
-    static const unsigned char at[32] = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11,
-                                         12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25,
-                                         26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
-    uint64_t v[2] = {0, 0};
-    int bad = 0;
+    uuid_t u;
 
     pthread_once(&once, init);
-    if (strnlen(s, 37) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+    if (strnlen(s, 37) != 36 || strpbrk(s, "ABCDEF") || uuid_parse(s, u) != 0)
         return 0;
-    for (int k = 0; k < 32; k++) {
-        int d = hexval[(unsigned char)s[at[k]]];
-
-        bad |= d;
-        v[k >> 4] = v[k >> 4] << 4 | (uint64_t)(d & 15);
+    *hi = *lo = 0;
+    for (int i = 0; i < 8; i++) {
+        *hi = *hi << 8 | u[i];
+        *lo = *lo << 8 | u[i + 8];
     }
-    if (bad < 0)
-        return 0;
-    *hi = v[0];
-    *lo = v[1];
     return 1;
 }
 
